@@ -1,0 +1,8 @@
+import { startAzurite } from '../../src/cli/startAzurite';
+
+/** One in-memory Azurite for the whole run; tests isolate themselves with unique container and queue names. */
+export default async function globalSetup(): Promise<void> {
+  const azurite = await startAzurite();
+  process.env.TEST_STORAGE_CONNECTION_STRING = azurite.connectionString;
+  (globalThis as { __azurite__?: typeof azurite }).__azurite__ = azurite;
+}
