@@ -17,6 +17,8 @@ export interface AudioInfo {
   durationSeconds: number;
   sampleRate: number;
   channels: number;
+  /** Average bits per second of the encoded stream, when the header states or implies it. */
+  bitrate?: number;
 }
 
 export type MediaInfo = ImageInfo | AudioInfo;

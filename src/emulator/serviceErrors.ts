@@ -1,0 +1,88 @@
+import { ServiceResponseError } from './ServiceResponseError';
+
+/** The service's 401 body, identical for a missing, wrong, expired or wrong-audience credential. */
+export const UNAUTHORIZED_BODY = {
+  statusCode: 401,
+  message:
+    'Unauthorized. Access token is missing, invalid, audience is incorrect (https://cognitiveservices.azure.com), or have expired.',
+};
+
+const SAFE = { filtered: false, severity: 'safe' };
+/** The per-category content filter results Azure OpenAI attaches to prompts and choices. */
+export const SAFE_FILTER_RESULTS = { hate: SAFE, self_harm: SAFE, sexual: SAFE, violence: SAFE };
+
+function retryHeaders(retryAfterMs: number): Record<string, string> {
+  return {
+    'retry-after': String(Math.max(1, Math.ceil(retryAfterMs / 1000))),
+    'retry-after-ms': String(Math.max(0, Math.round(retryAfterMs))),
+  };
+}
+
+/** Azure's 429: with retry headers when `retryAfterMs` is given, with none at all otherwise. */
+export function tooManyRequests(retryAfterMs: number | undefined): ServiceResponseError {
+  if (retryAfterMs === undefined) {
+    return new ServiceResponseError(429, {
+      error: { code: '429', message: 'Requests to this deployment have exceeded the rate limit.' },
+    });
+  }
+  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  return new ServiceResponseError(
+    429,
+    { error: { code: '429', message: `Rate limit is exceeded. Try again in ${seconds} seconds.` } },
+    retryHeaders(retryAfterMs),
+  );
+}
+
+export function internalServerError(): ServiceResponseError {
+  return new ServiceResponseError(500, {
+    error: {
+      code: 'InternalServerError',
+      message: 'The server had an error while processing your request. Sorry about that!',
+      param: null,
+      status: 500,
+    },
+  });
+}
+
+export function serviceUnavailable(retryAfterMs: number): ServiceResponseError {
+  return new ServiceResponseError(
+    503,
+    {
+      error: {
+        code: 'ServiceUnavailable',
+        message: 'The service is temporarily unable to process your request. Please try again later.',
+        param: null,
+        status: 503,
+      },
+    },
+    retryHeaders(retryAfterMs),
+  );
+}
+
+export function contentFiltered(): ServiceResponseError {
+  return new ServiceResponseError(400, {
+    error: {
+      code: 'content_filter',
+      message:
+        "The response was filtered due to the prompt triggering Azure OpenAI's content management policy. Please modify your prompt and retry.",
+      param: 'prompt',
+      status: 400,
+      innererror: {
+        code: 'ResponsibleAIPolicyViolation',
+        content_filter_result: { ...SAFE_FILTER_RESULTS, violence: { filtered: true, severity: 'high' } },
+      },
+    },
+  });
+}
+
+export function notFound(): ServiceResponseError {
+  return new ServiceResponseError(404, { error: { code: '404', message: 'Resource not found' } });
+}
+
+export function missingApiVersion(): ServiceResponseError {
+  return ServiceResponseError.badRequest(
+    'The api-version query parameter (?api-version=) is required for all requests.',
+    'api-version',
+    'MissingApiVersionParameter',
+  );
+}

@@ -1,0 +1,221 @@
+import { MediaCompletionsError } from '../../../src/core/errors';
+import { inspectMedia } from '../../../src/core/media/inspectMedia';
+import { MP3_FRAME_SECONDS, encodeImage, gif, id3Tag, mp3Frames, wav } from './fixtures';
+
+function errorOf(action: () => unknown): MediaCompletionsError {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof MediaCompletionsError) return error;
+    throw error;
+  }
+  throw new Error('expected inspectMedia to throw');
+}
+
+describe('inspectMedia: images', () => {
+  it.each([
+    ['png', 320, 200],
+    ['jpeg', 321, 199],
+    ['gif', 17, 5],
+    ['webp', 640, 480],
+  ] as const)('reads %s dimensions from a real encoded file', async (format, width, height) => {
+    const info = inspectMedia(await encodeImage(format, width, height));
+    expect(info).toEqual({ kind: 'image', format, mimeType: `image/${format}`, width, height });
+  });
+
+  it('reads lossless WEBP (VP8L) and extended WEBP (VP8X)', async () => {
+    expect(inspectMedia(await encodeImage('webp', 1000, 3, { lossless: true }))).toMatchObject({
+      width: 1000,
+      height: 3,
+    });
+    const vp8x = Buffer.alloc(30);
+    vp8x.write('RIFF', 0, 'latin1');
+    vp8x.write('WEBPVP8X', 8, 'latin1');
+    vp8x.writeUIntLE(4999, 24, 3);
+    vp8x.writeUIntLE(2999, 27, 3);
+    expect(inspectMedia(vp8x)).toMatchObject({ format: 'webp', width: 5000, height: 3000 });
+  });
+
+  it('skips JPEG segments (APPn with any length) before the frame header', async () => {
+    const jpeg = await encodeImage('jpeg', 64, 48);
+    const app = Buffer.alloc(2 + 2 + 300);
+    app.writeUInt16BE(0xffe5, 0);
+    app.writeUInt16BE(302, 2);
+    const withSegment = Buffer.concat([jpeg.subarray(0, 2), app, jpeg.subarray(2)]);
+    expect(inspectMedia(withSegment)).toMatchObject({ width: 64, height: 48 });
+  });
+
+  it('accepts a single-frame GIF even with a loop extension, and rejects an animated one', () => {
+    expect(inspectMedia(gif(1, { loop: true }))).toMatchObject({ format: 'gif', width: 2, height: 3 });
+    const error = errorOf(() => inspectMedia(gif(3, { loop: true })));
+    expect(error.code).toBe('unsupported_media_type');
+    expect(error.message).toMatch(/Animated GIF/);
+    expect(error.retryable).toBe(false);
+  });
+
+  it('rejects absurd pixel counts with a configurable limit', async () => {
+    const png = await encodeImage('png', 10, 10);
+    const huge = Buffer.from(png);
+    huge.writeUInt32BE(100000, 16);
+    huge.writeUInt32BE(100000, 20);
+    expect(errorOf(() => inspectMedia(huge)).code).toBe('media_too_large_pixels');
+    expect(errorOf(() => inspectMedia(png, { maxPixels: 99 })).code).toBe('media_too_large_pixels');
+    expect(inspectMedia(png, { maxPixels: 100 })).toMatchObject({ width: 10 });
+    expect(() => inspectMedia(png, { maxPixels: 0 })).toThrow(RangeError);
+  });
+
+  it.each([
+    ['PNG signature without IHDR', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])],
+    ['JPEG cut after SOI', Buffer.from([0xff, 0xd8, 0xff])],
+    ['JPEG with SOS before SOF', Buffer.from([0xff, 0xd8, 0xff, 0xda, 0, 2])],
+    ['JPEG with garbage instead of a marker', Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 4, 0, 0, 0x12, 0x34])],
+    ['GIF header only', Buffer.from('GIF89a\x01\x00', 'latin1')],
+    ['GIF without an image', Buffer.from('GIF89a\x01\x00\x01\x00\x00\x00\x00\x3b', 'latin1')],
+    ['WEBP without a chunk', Buffer.from('RIFF\x00\x00\x00\x00WEBP', 'latin1')],
+    [
+      'WEBP VP8 without start code',
+      Buffer.from('RIFF\x00\x00\x00\x00WEBPVP8 \x10\x00\x00\x00' + '\x00'.repeat(16), 'latin1'),
+    ],
+  ])('rejects a recognised but broken file as invalid_media: %s', (_, bytes) => {
+    expect(errorOf(() => inspectMedia(bytes)).code).toBe('invalid_media');
+  });
+
+  it('on every truncation of real images either reads the true size or throws a media error', async () => {
+    for (const format of ['png', 'jpeg', 'gif', 'webp'] as const) {
+      const bytes = await encodeImage(format, 40, 30);
+      let rejected = 0;
+      for (let length = 1; length < Math.min(bytes.length, 400); length += 1) {
+        try {
+          expect(inspectMedia(bytes.subarray(0, length))).toMatchObject({ width: 40, height: 30 });
+        } catch (error) {
+          expect(error).toBeInstanceOf(MediaCompletionsError);
+          expect(['invalid_media', 'unsupported_media_type']).toContain(
+            (error as MediaCompletionsError).code,
+          );
+          rejected += 1;
+        }
+      }
+      expect(rejected).toBeGreaterThanOrEqual(12);
+    }
+  });
+});
+
+describe('inspectMedia: audio', () => {
+  it('reads PCM WAV duration, rate and channels', () => {
+    expect(inspectMedia(wav({ seconds: 2, sampleRate: 16000, channels: 1 }))).toEqual({
+      kind: 'audio',
+      format: 'wav',
+      mimeType: 'audio/wav',
+      durationSeconds: 2,
+      sampleRate: 16000,
+      channels: 1,
+      bitrate: 256000,
+    });
+    expect(
+      inspectMedia(wav({ seconds: 0.5, sampleRate: 44100, channels: 2, extraChunk: true })),
+    ).toMatchObject({
+      durationSeconds: 0.5,
+      channels: 2,
+      sampleRate: 44100,
+    });
+  });
+
+  it('accepts IEEE float and WAVE_FORMAT_EXTENSIBLE PCM, rejects compressed WAV', () => {
+    expect(inspectMedia(wav({ formatTag: 3, bitsPerSample: 32 }))).toMatchObject({ durationSeconds: 1 });
+    expect(inspectMedia(wav({ formatTag: 0xfffe, subFormat: 1 }))).toMatchObject({ durationSeconds: 1 });
+    const adpcm = errorOf(() => inspectMedia(wav({ formatTag: 0x11 })));
+    expect(adpcm.code).toBe('invalid_media');
+    expect(adpcm.message).toMatch(/0x0011/);
+    expect(errorOf(() => inspectMedia(wav({ formatTag: 0xfffe, subFormat: 0x55 }))).code).toBe(
+      'invalid_media',
+    );
+  });
+
+  it('uses the bytes present when a streamed WAV declares no data size', () => {
+    const bytes = wav({ seconds: 1 });
+    bytes.writeUInt32LE(0xffffffff, 40);
+    expect(inspectMedia(bytes)).toMatchObject({ durationSeconds: 1 });
+  });
+
+  it('rejects WAV without fmt or data as invalid_media', () => {
+    expect(errorOf(() => inspectMedia(Buffer.from('RIFF\x04\x00\x00\x00WAVE', 'latin1'))).code).toBe(
+      'invalid_media',
+    );
+    const noData = wav().subarray(0, 36);
+    expect(errorOf(() => inspectMedia(noData)).code).toBe('invalid_media');
+  });
+
+  it('walks bare MP3 frames to measure the duration', () => {
+    const info = inspectMedia(mp3Frames(100));
+    expect(info).toMatchObject({
+      kind: 'audio',
+      format: 'mp3',
+      mimeType: 'audio/mpeg',
+      sampleRate: 44100,
+      channels: 2,
+    });
+    expect(info.kind === 'audio' && info.durationSeconds).toBeCloseTo(100 * MP3_FRAME_SECONDS, 6);
+    expect(info.kind === 'audio' && info.bitrate).toBe(128000);
+  });
+
+  it('skips an ID3v2 tag and uses a Xing header when present', () => {
+    const info = inspectMedia(Buffer.concat([id3Tag(1000), mp3Frames(3, { xingFrames: 5000 })]));
+    expect(info.kind === 'audio' && info.durationSeconds).toBeCloseTo(5000 * MP3_FRAME_SECONDS, 6);
+  });
+
+  it('rejects an ID3 tag with no frames after it as invalid_media', () => {
+    expect(errorOf(() => inspectMedia(id3Tag(200))).code).toBe('invalid_media');
+    expect(errorOf(() => inspectMedia(Buffer.from('ID3\x03', 'latin1'))).code).toBe('invalid_media');
+  });
+
+  it('stops the frame walk at an ID3v1 trailer', () => {
+    const trailer = Buffer.concat([Buffer.from('TAG'), Buffer.alloc(125)]);
+    const info = inspectMedia(Buffer.concat([mp3Frames(10), trailer]));
+    expect(info.kind === 'audio' && info.durationSeconds).toBeCloseTo(10 * MP3_FRAME_SECONDS, 6);
+  });
+});
+
+describe('inspectMedia: other input', () => {
+  it('rejects 0 bytes as empty_blob', () => {
+    expect(errorOf(() => inspectMedia(new Uint8Array(0))).code).toBe('empty_blob');
+  });
+
+  it.each([
+    ['%PDF-1.7\n', /PDF document/],
+    ['PK\x03\x04rest', /ZIP archive/],
+    ['<!DOCTYPE html><html></html>', /HTML/],
+    ['hello, this is plain text\n', /text/],
+    ['\x00\x01\x02\x03\x04\x05\x06\x07\x08', /00 01 02 03 04 05 06 07/],
+    ['RIFF\x00\x00\x00\x00AVI LIST', /RIFF/],
+    ['\x00\x00\x00\x18ftypheic', /HEIC/],
+  ])('names what it found in unsupported_media_type: %j', (content, expected) => {
+    const error = errorOf(() => inspectMedia(Buffer.from(content, 'latin1')));
+    expect(error.code).toBe('unsupported_media_type');
+    expect(error.message).toMatch(expected);
+  });
+
+  it('finishes quickly on large random input (bounded time)', () => {
+    let seed = 42;
+    const bytes = new Uint8Array(4 * 1024 * 1024);
+    for (let index = 0; index < bytes.length; index += 1) {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      bytes[index] = seed & 0xff;
+    }
+    const prefixes = [
+      [0xff, 0xd8, 0xff],
+      [0xff, 0xfb, 0x90, 0x00],
+      [...Buffer.from('GIF89a')],
+      [...Buffer.from('RIFF')],
+    ];
+    const started = Date.now();
+    for (const prefix of prefixes) {
+      bytes.set(prefix, 0);
+      try {
+        inspectMedia(bytes);
+      } catch (error) {
+        expect(error).toBeInstanceOf(MediaCompletionsError);
+      }
+    }
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+});
