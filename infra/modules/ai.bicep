@@ -1,0 +1,51 @@
+@description('Name (and custom subdomain) of the Azure AI Services account.')
+param name string
+
+param location string
+param tags object
+
+@description('Deployment name; the app sends it as the model name.')
+param deploymentName string
+
+param modelFormat string
+param modelName string
+param modelVersion string
+param modelSkuName string
+param modelCapacity int
+
+@description('Reach the account only through its private endpoint.')
+param privateNetworking bool = false
+
+resource account 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
+  name: name
+  location: location
+  tags: tags
+  kind: 'AIServices'
+  sku: { name: 'S0' }
+  properties: {
+    customSubDomainName: name
+    disableLocalAuth: true
+    publicNetworkAccess: privateNetworking ? 'Disabled' : 'Enabled'
+  }
+}
+
+resource deployment 'Microsoft.CognitiveServices/accounts/deployments@2024-10-01' = {
+  parent: account
+  name: deploymentName
+  sku: {
+    name: modelSkuName
+    capacity: modelCapacity
+  }
+  properties: {
+    model: {
+      format: modelFormat
+      name: modelName
+      version: modelVersion
+    }
+  }
+}
+
+output name string = account.name
+// The Foundry model-inference route; the model is chosen per request by deployment name.
+output endpoint string = 'https://${account.properties.customSubDomainName}.services.ai.azure.com/models'
+output deploymentName string = deployment.name
