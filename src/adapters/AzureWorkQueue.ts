@@ -1,0 +1,42 @@
+import type { QueueServiceClient } from '@azure/storage-queue';
+import { isRestError } from '@azure/core-rest-pipeline';
+import { MediaCompletionsError } from '../core/errors';
+import type { WorkQueue } from '../core/ports/WorkQueue';
+
+/**
+ * The WorkQueue port on @azure/storage-queue. Messages are base64 of the JSON text, the encoding the Functions
+ * queue trigger expects by default (`extensions.queues.messageEncoding`).
+ */
+export class AzureWorkQueue implements WorkQueue {
+  constructor(private readonly service: QueueServiceClient) {}
+
+  async send(queue: string, message: object, options: { delaySeconds?: number } = {}): Promise<void> {
+    const text = Buffer.from(JSON.stringify(message), 'utf8').toString('base64');
+    try {
+      await this.service
+        .getQueueClient(queue)
+        .sendMessage(
+          text,
+          options.delaySeconds === undefined ? {} : { visibilityTimeout: options.delaySeconds },
+        );
+    } catch (error) {
+      throw queueError(error, `send to queue ${queue}`);
+    }
+  }
+
+  async createIfNotExists(queue: string): Promise<void> {
+    try {
+      await this.service.getQueueClient(queue).createIfNotExists();
+    } catch (error) {
+      throw queueError(error, `create queue ${queue}`);
+    }
+  }
+}
+
+function queueError(error: unknown, action: string): MediaCompletionsError {
+  const status = isRestError(error) ? error.statusCode : undefined;
+  return new MediaCompletionsError('storage_error', `Could not ${action}: HTTP ${status ?? 'n/a'}.`, {
+    retryable: status === undefined || status === 408 || status === 429 || status >= 500,
+    cause: error,
+  });
+}

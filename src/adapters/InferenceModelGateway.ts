@@ -1,0 +1,189 @@
+import type { ChatRequestMessage, ChatMessageContentItem, ModelClient } from '@azure-rest/ai-inference';
+import { createSseStream } from '@azure/core-sse';
+import { MediaCompletionsError } from '../core/errors';
+import type {
+  ChatContentPart,
+  ChatMessage,
+  ChatRequest,
+  ModelCallOptions,
+  ModelGateway,
+  ModelResponse,
+  ModelStreamResponse,
+} from '../core/ports/ModelGateway';
+
+/**
+ * The ModelGateway port on @azure-rest/ai-inference. One call is one HTTP attempt (the client is built with
+ * `maxRetries: 0`); the response object is reduced to plain data at once, because it keeps the key and the
+ * whole data URL.
+ */
+export class InferenceModelGateway implements ModelGateway {
+  constructor(private readonly client: ModelClient) {}
+
+  async complete(request: ChatRequest, options: ModelCallOptions): Promise<ModelResponse> {
+    const abort = new AbortController();
+    const timer = setTimeout(() => {
+      abort.abort();
+    }, options.timeoutMs);
+    try {
+      const response = await this.client.path('/chat/completions').post({
+        body: {
+          messages: request.messages.map(toSdkMessage),
+          max_tokens: request.maxTokens,
+          ...(request.model === undefined ? {} : { model: request.model }),
+        },
+        queryParameters: { 'api-version': request.apiVersion },
+        abortSignal: abort.signal,
+      });
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(response.headers)) headers[name.toLowerCase()] = value;
+      return { status: Number(response.status), headers, body: response.body };
+    } catch (error) {
+      if (abort.signal.aborted) {
+        throw new MediaCompletionsError(
+          'timeout',
+          `The model did not answer within ${options.timeoutMs} ms.`,
+          {
+            retryable: true,
+          },
+        );
+      }
+      // No `cause`: the SDK's error holds the request, i.e. the key and the whole data URL.
+      throw new MediaCompletionsError('network_error', `The model request failed (${describe(error)}).`, {
+        retryable: true,
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async completeStream(request: ChatRequest, options: ModelCallOptions): Promise<ModelStreamResponse> {
+    const abort = new AbortController();
+    const timer = setTimeout(() => {
+      abort.abort();
+    }, options.timeoutMs);
+    let streaming = false;
+    try {
+      // `stream_options` is not in the SDK's types; Azure OpenAI reads it, other models get it passed through.
+      const body = {
+        messages: request.messages.map(toSdkMessage),
+        max_tokens: request.maxTokens,
+        stream: true,
+        stream_options: { include_usage: true },
+        ...(request.model === undefined ? {} : { model: request.model }),
+      };
+      const response = await this.client
+        .path('/chat/completions')
+        .post({
+          body,
+          headers: { 'extra-parameters': 'pass-through' },
+          queryParameters: { 'api-version': request.apiVersion },
+          abortSignal: abort.signal,
+        })
+        .asNodeStream();
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(response.headers)) headers[name.toLowerCase()] = value;
+      const status = Number(response.status);
+      const stream = response.body;
+      if (stream === undefined) {
+        return { status, headers, body: null, chunks: undefined };
+      }
+      if (status < 200 || status >= 300) {
+        return { status, headers, body: parseErrorBody(await readAll(stream)), chunks: undefined };
+      }
+      streaming = true;
+      return { status, headers, body: null, chunks: dataChunks(stream, timer, abort, options.timeoutMs) };
+    } catch (error) {
+      throw transportError(error, abort, options.timeoutMs);
+    } finally {
+      if (!streaming) clearTimeout(timer);
+    }
+  }
+}
+
+/** Each `data:` payload as JSON until `[DONE]`; the attempt's timer is cleared when reading ends either way. */
+async function* dataChunks(
+  stream: NodeJS.ReadableStream & { destroy(error?: Error): void },
+  timer: NodeJS.Timeout,
+  abort: AbortController,
+  timeoutMs: number,
+): AsyncGenerator<unknown> {
+  try {
+    for await (const event of createSseStream(stream)) {
+      if (event.data === '[DONE]') return;
+      yield JSON.parse(event.data) as unknown;
+    }
+  } catch (error) {
+    throw transportError(error, abort, timeoutMs);
+  } finally {
+    clearTimeout(timer);
+    stream.destroy();
+  }
+}
+
+function transportError(error: unknown, abort: AbortController, timeoutMs: number): MediaCompletionsError {
+  if (abort.signal.aborted) {
+    return new MediaCompletionsError('timeout', `The model did not answer within ${timeoutMs} ms.`, {
+      retryable: true,
+    });
+  }
+  if (error instanceof SyntaxError) {
+    return new MediaCompletionsError('invalid_model_response', 'The model sent a malformed stream event.', {
+      retryable: false,
+    });
+  }
+  // No `cause`: the SDK's error holds the request, i.e. the key and the whole data URL.
+  return new MediaCompletionsError('network_error', `The model request failed (${describe(error)}).`, {
+    retryable: true,
+  });
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseErrorBody(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+function toSdkMessage(message: ChatMessage): ChatRequestMessage {
+  if (message.role === 'system' || typeof message.content === 'string') {
+    return { role: message.role, content: message.content };
+  }
+  return { role: 'user', content: message.content.map(toSdkPart) };
+}
+
+function toSdkPart(part: ChatContentPart): ChatMessageContentItem {
+  switch (part.type) {
+    case 'text':
+      return { type: 'text', text: part.text };
+    case 'image':
+      return {
+        type: 'image_url',
+        image_url: { url: `data:${part.mimeType};base64,${base64(part.bytes)}`, detail: part.detail },
+      };
+    case 'imageUrl':
+      return { type: 'image_url', image_url: { url: part.url, detail: part.detail } };
+    case 'audio':
+      return { type: 'input_audio', input_audio: { data: base64(part.bytes), format: part.format } };
+  }
+}
+
+function base64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+}
+
+/** A code, never a message: transport errors can quote the request. */
+function describe(error: unknown): string {
+  if (typeof error === 'object' && error !== null) {
+    const { code, name } = error as { code?: unknown; name?: unknown };
+    if (typeof code === 'string') return code;
+    if (typeof name === 'string') return name;
+  }
+  return 'unknown error';
+}

@@ -1,0 +1,48 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import { createPipelineClients, withLogger } from '../adapters/createPipelineDeps';
+import { loadConfig } from '../config';
+import { consoleLogger } from './consoleLogger';
+import { runProcess } from './runProcess';
+
+interface ProcessFlags {
+  container?: string;
+  prefix?: string;
+  concurrency: number;
+  verbose?: boolean;
+}
+
+export function registerProcessCommand(program: Command): void {
+  program
+    .command('process')
+    .description(
+      'Run the blob pipeline over every blob in a container, or over local files (uploaded to the input ' +
+        'container first). Exit code 0 only when every input ended with a result or error document.',
+    )
+    .argument('[files...]', 'local image or audio files to upload and process')
+    .option('--container <name>', 'container to process (default: MEDIA_INPUT_CONTAINER)')
+    .option('--prefix <prefix>', 'only blobs whose names start with this (for files: the upload prefix)')
+    .option('--concurrency <n>', 'inputs processed at once', positiveInteger, 4)
+    .option('--verbose', 'log pipeline progress (never payloads) on stderr')
+    .action(async (files: string[], flags: ProcessFlags) => {
+      const config = loadConfig();
+      const clients = await createPipelineClients(config);
+      const deps = withLogger(clients, consoleLogger(flags.verbose === true));
+      await deps.blobs.createContainerIfNotExists(config.pipeline.outputContainer);
+      const summary = await runProcess(deps, {
+        container: flags.container ?? config.pipeline.inputContainer,
+        ...(flags.prefix === undefined ? {} : { prefix: flags.prefix }),
+        concurrency: flags.concurrency,
+        files,
+        write: (text) => process.stdout.write(text),
+        progress: process.stderr.isTTY,
+      });
+      process.exitCode = summary.unfinished === 0 ? 0 : 1;
+    });
+}
+
+function positiveInteger(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isSafeInteger(parsed) || parsed < 1)
+    throw new InvalidArgumentError('Expected a positive integer.');
+  return parsed;
+}

@@ -1,0 +1,111 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { MultiBar, Presets } from 'cli-progress';
+import pLimit from 'p-limit';
+import { isMediaCompletionsError } from '../core/errors';
+import { processBlob, type PipelineDeps, type ProcessBlobOutcome } from '../core/processBlob';
+import { formatOutcome } from './formatOutcome';
+
+export interface RunProcessOptions {
+  /** The container to read (and to upload local files to). */
+  container: string;
+  prefix?: string;
+  concurrency: number;
+  /** Local files to upload first; when empty, every blob in the container (under `prefix`) is processed. */
+  files: readonly string[];
+  /** Where blocks and the summary go. */
+  write: (text: string) => void;
+  /** Show a progress bar (on stderr); only sensible on a TTY. */
+  progress: boolean;
+}
+
+export interface ProcessSummary {
+  total: number;
+  succeeded: number;
+  skipped: number;
+  failed: number;
+  /** Inputs left without a document (a transient failure outlasted the budget, or the blob changed). */
+  unfinished: number;
+}
+
+/**
+ * Runs the trigger's pipeline over a container or over local files: the same `processBlob`, so the documents,
+ * idempotency and retries are the trigger's own.
+ */
+export async function runProcess(deps: PipelineDeps, options: RunProcessOptions): Promise<ProcessSummary> {
+  if (options.container === deps.settings.outputContainer) {
+    throw new RangeError(`Refusing to process the output container ${options.container}.`);
+  }
+  const names = options.files.length > 0 ? await uploadFiles(deps, options) : await listNames(deps, options);
+  const summary: ProcessSummary = { total: names.length, succeeded: 0, skipped: 0, failed: 0, unfinished: 0 };
+  const bars =
+    options.progress && names.length > 0
+      ? new MultiBar({ clearOnComplete: true }, Presets.shades_classic)
+      : undefined;
+  const bar = bars?.create(names.length, 0);
+  const print = (text: string): void => {
+    if (bars === undefined) options.write(text);
+    else bars.log(text);
+  };
+  const limit = pLimit(options.concurrency);
+  await Promise.all(
+    names.map((name) =>
+      limit(async () => {
+        const source = `${options.container}/${name}`;
+        try {
+          const outcome = await processBlob(deps, { container: options.container, name });
+          count(summary, outcome);
+          print(formatOutcome(source, outcome));
+        } catch (error) {
+          summary.unfinished++;
+          const reason = isMediaCompletionsError(error) ? `${error.code}: ${error.message}` : String(error);
+          print(`== ${source}\nNOT FINISHED (no document written; run again later) ${reason}\n\n`);
+        }
+        bar?.increment();
+      }),
+    ),
+  );
+  bars?.stop();
+  options.write(
+    `${summary.total} input(s): ${summary.succeeded} succeeded, ${summary.skipped} already done, ` +
+      `${summary.failed} failed (error documents), ${summary.unfinished} not finished.\n`,
+  );
+  return summary;
+}
+
+function count(summary: ProcessSummary, outcome: ProcessBlobOutcome): void {
+  if (outcome.status === 'succeeded') summary.succeeded++;
+  else if (outcome.status === 'failed') summary.failed++;
+  else if (outcome.status === 'skipped') summary.skipped++;
+  else summary.unfinished++;
+}
+
+async function listNames(deps: PipelineDeps, options: RunProcessOptions): Promise<string[]> {
+  const names: string[] = [];
+  let continuationToken: string | undefined;
+  do {
+    const page = await deps.blobs.listPage(options.container, {
+      pageSize: 1000,
+      ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
+      ...(continuationToken === undefined ? {} : { continuationToken }),
+    });
+    names.push(...page.items.map((item) => item.name));
+    continuationToken = page.continuationToken;
+  } while (continuationToken !== undefined);
+  return names;
+}
+
+/** Uploads each file as `<prefix><file name>`; the pipeline then reads it back like any blob. */
+async function uploadFiles(deps: PipelineDeps, options: RunProcessOptions): Promise<string[]> {
+  await deps.blobs.createContainerIfNotExists(options.container);
+  const limit = pLimit(options.concurrency);
+  return Promise.all(
+    options.files.map((file) =>
+      limit(async () => {
+        const name = `${options.prefix ?? ''}${path.basename(file)}`;
+        await deps.blobs.upload(options.container, name, await readFile(file));
+        return name;
+      }),
+    ),
+  );
+}

@@ -1,0 +1,22 @@
+import type { MediaInfo } from './media/MediaInfo';
+import type { RequestSummary } from './RequestSummary';
+import type { SentMedia } from './SentMedia';
+
+/** A successful completion, reduced to what documents and responses record. */
+export interface CompletionResult {
+  /** The media as given. */
+  media: MediaInfo[];
+  /** The media as sent, one per item (after any downscaling). */
+  sent: SentMedia[];
+  request: RequestSummary;
+  /** The model that answered (versioned, e.g. `gpt-4o-2024-05-13`), as the service reports it. */
+  model: string | null;
+  completion: string | null;
+  finishReason: string | null;
+  /** The service's usage object, verbatim. */
+  usage: unknown;
+  requestId: string | null;
+  attempts: number;
+  /** Time spent in model calls and retry waits. */
+  modelMs: number;
+}

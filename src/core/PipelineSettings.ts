@@ -1,0 +1,39 @@
+import type { ImageDetail } from './ports/ModelGateway';
+
+export interface RetrySettings {
+  /** Attempts in all, the first included. */
+  maxAttempts: number;
+  /** First backoff; doubles per attempt, with jitter. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** Per-attempt timeout. */
+  attemptTimeoutMs: number;
+  /** Wall-clock budget for all attempts and waits; kept below the function timeout. */
+  totalBudgetMs: number;
+}
+
+/** The validated settings the core runs with (built by `src/config.ts` from app settings). */
+export interface PipelineSettings {
+  inputContainer: string;
+  outputContainer: string;
+  /** `AZURE_INFERENCE_MODEL`; `undefined` sends no `model` (deployment endpoints). */
+  defaultModel: string | undefined;
+  /** Models a per-blob or per-request `model` override may name. */
+  allowedModels: readonly string[];
+  /** `AZURE_INFERENCE_API_VERSION`; `undefined` picks one per request (audio needs a newer one). */
+  apiVersion: string | undefined;
+  systemPrompt: string;
+  imagePrompt: string;
+  audioPrompt: string;
+  imageDetail: ImageDetail;
+  maxTokens: number;
+  /** Highest `max_tokens` an override may ask for. */
+  maxTokensCap: number;
+  /** Longest `prompt` or `system` an override may give. */
+  maxPromptChars: number;
+  maxBytes: number;
+  maxImagesPerRequest: number;
+  /** `MEDIA_DOWNSCALE`: scale images down to what the model uses before sending them. */
+  downscaleImages: boolean;
+  retry: RetrySettings;
+}

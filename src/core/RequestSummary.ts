@@ -1,0 +1,12 @@
+import type { ImageDetail } from './ports/ModelGateway';
+
+/** What was asked of the model, as recorded in the result document (never the media itself). */
+export interface RequestSummary {
+  model: string | null;
+  systemPrompt: string;
+  prompt: string;
+  /** `null` for audio. */
+  detail: ImageDetail | null;
+  maxTokens: number;
+  apiVersion: string;
+}

@@ -1,0 +1,11 @@
+/** Batch settings (`MEDIA_BATCH_*`). */
+export interface BatchSettings {
+  /** The item queue; the planner and the finalizer use `<queue>-plan` and `<queue>-finalize`. */
+  queue: string;
+  /** Blobs listed (or manifest lines read) per planner invocation, at most 5000. */
+  planPageSize: number;
+  /** Counter shards per batch: more shards, fewer If-Match conflicts, more reads per status call. */
+  counterShards: number;
+  /** Keep equal to `extensions.queues.maxDequeueCount` in host.json: the last delivery records instead of throwing. */
+  maxDequeueCount: number;
+}

@@ -1,0 +1,95 @@
+import pLimit from 'p-limit';
+import type { OutcomeDocument } from '../documents';
+import { MediaCompletionsError } from '../errors';
+import type { BatchDeps } from './BatchDeps';
+import type { FinalizeMessage } from './BatchMessage';
+import { readBatchCounts } from './batchCounters';
+import { batchOutputLine } from './batchOutputLine';
+import { batchPaths } from './batchPaths';
+import { batchQueueNames } from './batchQueueNames';
+import { readBatchRecord, updateBatchRecord } from './batchRecordStore';
+
+const PAGE_SIZE = 1000;
+const READ_CONCURRENCY = 16;
+const JSONL = 'application/jsonl; charset=utf-8';
+
+/** Block ids must all have the same length within a blob. */
+const blockId = (page: number): string =>
+  Buffer.from(`page-${String(page).padStart(10, '0')}`).toString('base64');
+
+/**
+ * Writes one page of item documents (listed in name order) to results.jsonl and errors.jsonl as staged blocks,
+ * then re-enqueues itself with the listing's continuation token; the last page commits both block lists and
+ * marks the batch `completed` (or `cancelled`). Memory and time per invocation are bounded by one page, and a
+ * redelivered page restages the same block ids, so the files come out the same.
+ */
+export async function finalizeBatchPage(deps: BatchDeps, message: FinalizeMessage): Promise<'page' | 'done' | 'duplicate'> {
+  const container = deps.settings.outputContainer;
+  const record = await readBatchRecord(deps.blobs, container, message.batchId);
+  if (record === undefined) {
+    throw new MediaCompletionsError('batch_not_found', `Batch ${message.batchId} does not exist.`);
+  }
+  if (record.status === 'completed' || record.status === 'cancelled') return 'duplicate';
+  const prefix = batchPaths.items(record.id);
+  const page = await deps.blobs.listPage(container, {
+    prefix,
+    pageSize: PAGE_SIZE,
+    ...(message.cursor === undefined ? {} : { continuationToken: message.cursor }),
+  });
+  const limit = pLimit(READ_CONCURRENCY);
+  const documents = await Promise.all(
+    page.items.map((item) =>
+      limit(async () => ({ name: item.name, found: await deps.blobs.readJson(container, item.name) })),
+    ),
+  );
+  const results: string[] = [];
+  const errors: string[] = [];
+  for (const { name, found } of documents) {
+    if (found === undefined) continue;
+    const document = found.value as OutcomeDocument;
+    const key = name.slice(prefix.length).replace(document.status === 'failed' ? /\.error\.json$/ : /\.json$/, '');
+    (document.status === 'succeeded' ? results : errors).push(batchOutputLine(record.id, key, document));
+  }
+  const resultPages = [...message.resultPages];
+  const errorPages = [...message.errorPages];
+  if (results.length > 0) {
+    await deps.blocks.stageBlock(container, batchPaths.results(record.id), blockId(message.page), jsonl(results));
+    resultPages.push(message.page);
+  }
+  if (errors.length > 0) {
+    await deps.blocks.stageBlock(container, batchPaths.errors(record.id), blockId(message.page), jsonl(errors));
+    errorPages.push(message.page);
+  }
+  if (page.continuationToken !== undefined) {
+    const next: FinalizeMessage = {
+      type: 'finalize',
+      batchId: record.id,
+      page: message.page + 1,
+      cursor: page.continuationToken,
+      resultPages,
+      errorPages,
+    };
+    await deps.queue.send(batchQueueNames.finalize(deps.batch.queue), next);
+    return 'page';
+  }
+  await Promise.all([
+    deps.blocks.commitBlocks(container, batchPaths.results(record.id), resultPages.map(blockId), JSONL),
+    deps.blocks.commitBlocks(container, batchPaths.errors(record.id), errorPages.map(blockId), JSONL),
+  ]);
+  const counts = await readBatchCounts(deps.blobs, container, record);
+  const { counted: _counted, ...finalCounts } = counts;
+  const now = new Date(deps.clock.now()).toISOString();
+  await updateBatchRecord(deps.blobs, container, record.id, (current) =>
+    current.status === 'completed' || current.status === 'cancelled'
+      ? undefined
+      : current.status === 'cancelling'
+        ? { ...current, status: 'cancelled', cancelledAt: now, finalCounts }
+        : { ...current, status: 'completed', completedAt: now, finalCounts },
+  );
+  deps.logger.info('Batch finalized', { batchId: record.id, completed: counts.completed, failed: counts.failed });
+  return 'done';
+}
+
+function jsonl(lines: readonly string[]): Uint8Array {
+  return Buffer.from(`${lines.join('\n')}\n`, 'utf8');
+}

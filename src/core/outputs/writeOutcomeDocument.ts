@@ -1,0 +1,50 @@
+import { MediaCompletionsError } from '../errors';
+import type { OutcomeDocument } from '../documents';
+import type { BlobStore, JsonBlob } from '../ports/BlobStore';
+import { sourceEtagOf } from './sourceEtagOf';
+
+const MAX_TRIES = 3;
+
+/**
+ * - `written`: this call wrote the document;
+ * - `duplicate`: a document for the same source ETag was already there (a concurrent delivery won);
+ * - `stale`: the existing document is for another ETag and the source has moved on from ours.
+ */
+export type WriteOutcome = 'written' | 'duplicate' | 'stale';
+
+/**
+ * Writes an outcome document so that concurrent writers cannot clobber each other: create-only when there is
+ * none, otherwise replace exactly the version read (If-Match). A document of another source version is only
+ * replaced while ours is still the blob's current version, so a slow run of an old version cannot overwrite the
+ * result of a newer one.
+ */
+export async function writeOutcomeDocument(
+  blobs: BlobStore,
+  container: string,
+  name: string,
+  document: OutcomeDocument,
+  known?: JsonBlob,
+): Promise<WriteOutcome> {
+  let current: JsonBlob | undefined = known ?? (await blobs.readJson(container, name));
+  for (let tries = 1; tries <= MAX_TRIES; tries++) {
+    if (current !== undefined) {
+      const existingEtag = sourceEtagOf(current.value);
+      if (existingEtag === document.source.etag) return 'duplicate';
+      const source = await blobs.getProperties(document.source.container, document.source.name);
+      if (source?.etag !== document.source.etag) return 'stale';
+    }
+    const result = await blobs.writeJson(
+      container,
+      name,
+      document,
+      current === undefined ? { ifNoneMatch: '*' } : { ifMatch: current.etag },
+    );
+    if (result.written) return 'written';
+    current = await blobs.readJson(container, name);
+  }
+  throw new MediaCompletionsError(
+    'write_conflict',
+    `Could not write ${container}/${name}: it kept changing under concurrent writers.`,
+    { retryable: true },
+  );
+}

@@ -1,0 +1,57 @@
+import type { AudioFormat } from '../media/MediaInfo';
+
+export type ImageDetail = 'auto' | 'low' | 'high';
+
+/**
+ * Media parts carry raw bytes: turning them into `data:<mime>;base64,...` or `input_audio.data` is the gateway's
+ * job, so that it alone decides how the body is built (and may stream it).
+ */
+export type ChatContentPart =
+  | { type: 'text'; text: string }
+  | { type: 'image'; bytes: Uint8Array; mimeType: string; detail: ImageDetail }
+  /** An https image the service fetches itself; we never do (no SSRF). */
+  | { type: 'imageUrl'; url: string; detail: ImageDetail }
+  | { type: 'audio'; bytes: Uint8Array; format: AudioFormat };
+
+export type ChatMessage =
+  { role: 'system'; content: string } | { role: 'user'; content: string | ChatContentPart[] };
+
+export interface ChatRequest {
+  messages: ChatMessage[];
+  /** Sent as `model` when set (required by multi-model endpoints, ignored by deployment endpoints). */
+  model: string | undefined;
+  maxTokens: number;
+  /** Sent as the `api-version` query parameter. */
+  apiVersion: string;
+}
+
+export interface ModelCallOptions {
+  /** The attempt is abandoned after this long and reported as a retryable `timeout`. */
+  timeoutMs: number;
+}
+
+/** One HTTP exchange, reduced to plain data (the SDK's response object holds the key and the payload). */
+export interface ModelResponse {
+  status: number;
+  /** Lower-case header names. */
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+/**
+ * A streamed attempt: an error status comes with its JSON `body`; a 2xx comes with `chunks`, each server-sent
+ * `data:` payload parsed as JSON up to `[DONE]`. The attempt's timeout keeps running while `chunks` is read.
+ */
+export interface ModelStreamResponse extends ModelResponse {
+  chunks: AsyncIterable<unknown> | undefined;
+}
+
+/**
+ * One attempt at a chat completion, without retries. Answers every HTTP status; throws MediaCompletionsError with
+ * `retryable: true` (`timeout`, `network_error`) when there is no HTTP answer at all.
+ */
+export interface ModelGateway {
+  complete(request: ChatRequest, options: ModelCallOptions): Promise<ModelResponse>;
+  /** The same request with `stream: true` and usage in the last chunk; optional so that test fakes can omit it. */
+  completeStream?(request: ChatRequest, options: ModelCallOptions): Promise<ModelStreamResponse>;
+}

@@ -1,0 +1,212 @@
+import { createHash } from 'node:crypto';
+import { complete, type CompleteDeps } from './complete';
+import type { CompletionOverrides } from './CompletionOverrides';
+import type { ErrorDocument, OutcomeDocument, ResultDocument, SourceInfo } from './documents';
+import { isMediaCompletionsError, MediaCompletionsError } from './errors';
+import { ModelCallError } from './ModelCallError';
+import { blobNameProblem } from './outputs/blobNameProblem';
+import { defaultOutputLocation, type OutputLocation } from './outputs/OutputLocation';
+import { safeOutputLocation } from './outputs/safeOutputLocation';
+import { sourceEtagOf } from './outputs/sourceEtagOf';
+import { writeOutcomeDocument } from './outputs/writeOutcomeDocument';
+import { overridesFromMetadata } from './overridesFromMetadata';
+import type { BlobProperties, BlobStore, JsonBlob } from './ports/BlobStore';
+
+export interface PipelineDeps extends CompleteDeps {
+  blobs: BlobStore;
+}
+
+export interface ProcessBlobInput {
+  container: string;
+  name: string;
+  /** The blob's properties when the trigger supplied them; otherwise they are read from storage. */
+  properties?: BlobProperties;
+  /** The content when the trigger already delivered it (it must be the version `properties` describe). */
+  content?: Uint8Array;
+  /** Default: `<output container>/<name>.json` and `<name>.error.json`. */
+  output?: OutputLocation;
+  /** Run-level overrides (CLI, batch); the blob's own metadata overrides them. */
+  overrides?: CompletionOverrides;
+}
+
+/**
+ * - `succeeded` / `failed`: this run wrote the result or error document (or a concurrent run wrote the same);
+ * - `skipped`: an outcome for this source ETag already existed, nothing was called;
+ * - `gone`: the blob was deleted or replaced while we worked; its new version gets its own run.
+ */
+export type ProcessBlobOutcome =
+  | { status: 'succeeded'; document: ResultDocument; location: OutputLocation }
+  | { status: 'failed'; document: ErrorDocument; location: OutputLocation }
+  | { status: 'skipped'; document: OutcomeDocument; location: OutputLocation }
+  | { status: 'gone'; location: OutputLocation };
+
+/**
+ * The blob pipeline, shared by the trigger, the CLI and batch: properties → idempotency check → size cap →
+ * download → `complete` → result document (or error document for permanent failures).
+ *
+ * @throws MediaCompletionsError with `retryable: true` when transient failures outlast the retry budget: no
+ *   document is written, and the caller should let the host retry.
+ */
+export async function processBlob(deps: PipelineDeps, input: ProcessBlobInput): Promise<ProcessBlobOutcome> {
+  const { blobs, clock, logger, settings } = deps;
+  const started = clock.now();
+  const location = safeOutputLocation(
+    input.output ?? defaultOutputLocation(settings.outputContainer, input.name),
+  );
+  const properties = input.properties ?? (await blobs.getProperties(input.container, input.name));
+  if (properties === undefined) {
+    logger.warn('Source blob no longer exists', { container: input.container, name: input.name });
+    return { status: 'gone', location };
+  }
+  const source: SourceInfo = {
+    container: input.container,
+    name: input.name,
+    etag: properties.etag,
+    contentType: properties.contentType ?? null,
+    size: properties.size,
+  };
+
+  const existing = await readExisting(blobs, location, properties.etag);
+  if (existing.outcome !== undefined) {
+    if (existing.outcome.status === 'succeeded') await deleteError(blobs, location);
+    logger.info('Outcome already recorded; skipping', { name: input.name, status: existing.outcome.status });
+    return { status: 'skipped', document: existing.outcome, location };
+  }
+  const fail = (error: MediaCompletionsError): Promise<ProcessBlobOutcome> =>
+    recordFailure(deps, location, source, error, existing.result);
+
+  const nameProblem = blobNameProblem(input.name);
+  if (nameProblem !== undefined) return fail(new MediaCompletionsError('invalid_blob_name', nameProblem));
+  if (properties.size > settings.maxBytes) {
+    return fail(
+      new MediaCompletionsError(
+        'too_large',
+        `The blob is ${properties.size} bytes; the limit is ${settings.maxBytes} bytes.`,
+      ),
+    );
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes =
+      input.content ?? (await blobs.download(input.container, input.name, { ifMatch: properties.etag }));
+  } catch (error) {
+    if (
+      isMediaCompletionsError(error) &&
+      (error.code === 'source_changed' || error.code === 'source_not_found')
+    ) {
+      logger.warn('Source blob changed during processing', { name: input.name, code: error.code });
+      return { status: 'gone', location };
+    }
+    throw error;
+  }
+  const downloadMs = clock.now() - started;
+  const withHash = { ...source, sha256: createHash('sha256').update(bytes).digest('hex') };
+
+  let result;
+  try {
+    result = await complete(deps, {
+      media: [{ bytes }],
+      overrides: { ...input.overrides, ...overridesFromMetadata(properties.metadata) },
+    });
+  } catch (error) {
+    if (isMediaCompletionsError(error) && !error.retryable) {
+      return recordFailure(deps, location, withHash, error, existing.result);
+    }
+    throw error;
+  }
+  const [media] = result.media;
+  const [sent] = result.sent;
+  if (media === undefined || sent === undefined) {
+    throw new TypeError('complete() returned no media description.');
+  }
+  const document: ResultDocument = {
+    schemaVersion: 1,
+    status: 'succeeded',
+    source: withHash,
+    media,
+    sent,
+    request: result.request,
+    model: result.model,
+    completion: result.completion,
+    finishReason: result.finishReason,
+    usage: result.usage,
+    requestId: result.requestId,
+    attempts: result.attempts,
+    timings: { downloadMs, modelMs: result.modelMs, totalMs: clock.now() - started },
+    createdAt: new Date(clock.now()).toISOString(),
+  };
+  const written = await writeOutcomeDocument(
+    blobs,
+    location.container,
+    location.resultName,
+    document,
+    existing.result,
+  );
+  if (written === 'stale') return { status: 'gone', location };
+  await deleteError(blobs, location);
+  logger.info('Result written', {
+    name: input.name,
+    attempts: result.attempts,
+    modelMs: result.modelMs,
+    duplicate: written === 'duplicate',
+  });
+  return { status: 'succeeded', document, location };
+}
+
+interface Existing {
+  /** An outcome for the current source ETag that makes this run unnecessary. */
+  outcome: OutcomeDocument | undefined;
+  /** The result document as read, for a conditional replace. */
+  result: JsonBlob | undefined;
+}
+
+/**
+ * A result for this ETag, or a permanent error for it, settles the blob. A retryable error document (the poison
+ * handler's) does not: a later delivery may succeed.
+ */
+async function readExisting(blobs: BlobStore, location: OutputLocation, etag: string): Promise<Existing> {
+  const result = await blobs.readJson(location.container, location.resultName);
+  if (result !== undefined && sourceEtagOf(result.value) === etag) {
+    return { outcome: result.value as ResultDocument, result };
+  }
+  const error = await blobs.readJson(location.container, location.errorName);
+  if (error !== undefined && sourceEtagOf(error.value) === etag) {
+    const document = error.value as ErrorDocument;
+    if (!document.error.retryable) return { outcome: document, result };
+  }
+  return { outcome: undefined, result };
+}
+
+async function recordFailure(
+  deps: PipelineDeps,
+  location: OutputLocation,
+  source: SourceInfo,
+  error: MediaCompletionsError,
+  staleResult: JsonBlob | undefined,
+): Promise<ProcessBlobOutcome> {
+  const document: ErrorDocument = {
+    schemaVersion: 1,
+    status: 'failed',
+    source,
+    error: {
+      code: error.code,
+      message: error.message,
+      retryable: error.retryable,
+      attempts: error instanceof ModelCallError ? error.attempts : 0,
+      ...(error.httpStatus === undefined ? {} : { httpStatus: error.httpStatus }),
+    },
+    createdAt: new Date(deps.clock.now()).toISOString(),
+  };
+  const written = await writeOutcomeDocument(deps.blobs, location.container, location.errorName, document);
+  if (written === 'stale') return { status: 'gone', location };
+  // The invariant is one document per input: a result of an older version must go.
+  if (staleResult !== undefined) {
+    await deps.blobs.deleteIfExists(location.container, location.resultName, { ifMatch: staleResult.etag });
+  }
+  deps.logger.warn('Error document written', { name: source.name, code: error.code });
+  return { status: 'failed', document, location };
+}
+
+async function deleteError(blobs: BlobStore, location: OutputLocation): Promise<void> {
+  await blobs.deleteIfExists(location.container, location.errorName);
+}

@@ -1,0 +1,80 @@
+import type { ErrorDocument } from './documents';
+import { defaultOutputLocation, type OutputLocation } from './outputs/OutputLocation';
+import { safeOutputLocation } from './outputs/safeOutputLocation';
+import { sourceEtagOf } from './outputs/sourceEtagOf';
+import { writeOutcomeDocument } from './outputs/writeOutcomeDocument';
+import type { PipelineSettings } from './PipelineSettings';
+import type { BlobStore } from './ports/BlobStore';
+import type { Clock } from './ports/Clock';
+import type { Logger } from './ports/Logger';
+
+export interface PoisonBlobDeps {
+  blobs: BlobStore;
+  clock: Clock;
+  logger: Logger;
+  settings: PipelineSettings;
+}
+
+export interface PoisonBlobInput {
+  container: string;
+  name: string;
+  /** The version the host gave up on; `undefined` means the current one. */
+  etag: string | undefined;
+  /** How many times the host ran the function on it. */
+  deliveries: number;
+  output?: OutputLocation;
+}
+
+/**
+ * - `recorded`: the error document was written;
+ * - `settled`: the version already has an outcome document (a late success, or a permanent error);
+ * - `superseded`: the blob was deleted or overwritten since, and the new version gets its own run.
+ */
+export type PoisonBlobOutcome = 'recorded' | 'settled' | 'superseded';
+
+/**
+ * Records a blob the host stopped retrying (its poison queue message) as an error document, keeping the
+ * invariant that every input ends with exactly one outcome document.
+ */
+export async function recordPoisonBlob(
+  deps: PoisonBlobDeps,
+  input: PoisonBlobInput,
+): Promise<PoisonBlobOutcome> {
+  const { blobs, logger } = deps;
+  const location = safeOutputLocation(
+    input.output ?? defaultOutputLocation(deps.settings.outputContainer, input.name),
+  );
+  const properties = await blobs.getProperties(input.container, input.name);
+  if (properties === undefined || (input.etag !== undefined && input.etag !== properties.etag)) {
+    logger.info('Poison blob was replaced or deleted; nothing to record', { name: input.name });
+    return 'superseded';
+  }
+  const result = await blobs.readJson(location.container, location.resultName);
+  if (result !== undefined && sourceEtagOf(result.value) === properties.etag) return 'settled';
+  const document: ErrorDocument = {
+    schemaVersion: 1,
+    status: 'failed',
+    source: {
+      container: input.container,
+      name: input.name,
+      etag: properties.etag,
+      contentType: properties.contentType ?? null,
+      size: properties.size,
+    },
+    error: {
+      code: 'retries_exhausted',
+      message: `Processing failed ${input.deliveries} times with transient errors; the host stopped retrying.`,
+      retryable: true,
+      attempts: input.deliveries,
+    },
+    createdAt: new Date(deps.clock.now()).toISOString(),
+  };
+  const written = await writeOutcomeDocument(blobs, location.container, location.errorName, document);
+  if (written === 'stale') return 'superseded';
+  if (written === 'duplicate') return 'settled';
+  if (result !== undefined) {
+    await blobs.deleteIfExists(location.container, location.resultName, { ifMatch: result.etag });
+  }
+  logger.warn('Poison blob recorded', { name: input.name, deliveries: input.deliveries });
+  return 'recorded';
+}

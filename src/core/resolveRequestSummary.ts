@@ -1,0 +1,86 @@
+import type { CompletionOverrides } from './CompletionOverrides';
+import { MediaCompletionsError } from './errors';
+import type { MediaInfo } from './media/MediaInfo';
+import type { PipelineSettings } from './PipelineSettings';
+import type { ImageDetail } from './ports/ModelGateway';
+import type { RequestSummary } from './RequestSummary';
+
+/** The SDK's default version; audio input needs the newer one. */
+export const IMAGE_API_VERSION = '2024-05-01-preview';
+export const AUDIO_API_VERSION = '2025-01-01-preview';
+
+const DETAILS: readonly string[] = ['auto', 'low', 'high'];
+
+/**
+ * Settings merged with validated overrides. Overrides are user input: a bad value is a permanent
+ * `invalid_override` error naming the field, and a model outside the allowlist is `model_not_allowed`.
+ */
+export function resolveRequestSummary(
+  settings: PipelineSettings,
+  media: readonly Pick<MediaInfo, 'kind'>[],
+  overrides: CompletionOverrides = {},
+): RequestSummary {
+  const hasImage = media.some((item) => item.kind === 'image');
+  const hasAudio = media.some((item) => item.kind === 'audio');
+  const prompt = text('prompt', overrides.prompt, settings.maxPromptChars);
+  const system = text('system', overrides.system, settings.maxPromptChars);
+  return {
+    model: model(settings, overrides.model),
+    systemPrompt: system ?? settings.systemPrompt,
+    prompt: prompt ?? (hasImage ? settings.imagePrompt : settings.audioPrompt),
+    detail: hasImage ? detail(overrides.detail, settings.imageDetail) : null,
+    maxTokens: maxTokens(overrides.maxTokens, settings),
+    apiVersion: settings.apiVersion ?? (hasAudio ? AUDIO_API_VERSION : IMAGE_API_VERSION),
+  };
+}
+
+function invalid(field: string, message: string): MediaCompletionsError {
+  return new MediaCompletionsError('invalid_override', `Override "${field}": ${message}`, {
+    retryable: false,
+  });
+}
+
+function text(field: string, value: string | undefined, maxChars: number): string | undefined {
+  if (value === undefined) return undefined;
+  const trimmed = value.trim();
+  if (trimmed.length === 0) throw invalid(field, 'must not be empty.');
+  if (trimmed.length > maxChars)
+    throw invalid(field, `is ${trimmed.length} characters; the limit is ${maxChars}.`);
+  return trimmed;
+}
+
+function detail(value: string | undefined, fallback: ImageDetail): ImageDetail {
+  if (value === undefined) return fallback;
+  const lower = value.trim().toLowerCase();
+  if (!isDetail(lower)) throw invalid('detail', 'must be auto, low or high.');
+  return lower;
+}
+
+function isDetail(value: string): value is ImageDetail {
+  return DETAILS.includes(value);
+}
+
+function maxTokens(value: number | string | undefined, settings: PipelineSettings): number {
+  if (value === undefined) return settings.maxTokens;
+  const parsed = typeof value === 'number' ? value : /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(parsed) || parsed < 1) throw invalid('max_tokens', 'must be a positive integer.');
+  if (parsed > settings.maxTokensCap) {
+    throw invalid('max_tokens', `${parsed} is above the cap of ${settings.maxTokensCap}.`);
+  }
+  return parsed;
+}
+
+function model(settings: PipelineSettings, value: string | undefined): string | null {
+  if (value === undefined) return settings.defaultModel ?? null;
+  const name = value.trim();
+  if (!settings.allowedModels.includes(name)) {
+    throw new MediaCompletionsError(
+      'model_not_allowed',
+      `Model "${name.slice(0, 100)}" is not allowed here.`,
+      {
+        retryable: false,
+      },
+    );
+  }
+  return name;
+}

@@ -1,0 +1,70 @@
+import type { CompleteDeps } from './complete';
+import type { CompletionStreamEvent } from './CompletionStreamEvent';
+import { isRecord } from './isRecord';
+import type { MediaInfo } from './media/MediaInfo';
+import { prepareCompletion, type CompleteInput } from './prepareCompletion';
+import type { RequestSummary } from './RequestSummary';
+import { retryModelCall } from './retry/callModelWithRetry';
+import type { SentMedia } from './SentMedia';
+
+export interface CompletionStream {
+  media: MediaInfo[];
+  sent: SentMedia[];
+  request: RequestSummary;
+  requestId: string | null;
+  attempts: number;
+  /** Time until the model started answering, retry waits included. */
+  modelMs: number;
+  /** Read once. Throws MediaCompletionsError (`timeout`, `network_error`) if the stream breaks off. */
+  events: AsyncIterable<CompletionStreamEvent>;
+}
+
+/**
+ * `complete` with the answer streamed: the same checks and request, and the same retry policy up to the first
+ * byte of a 2xx answer. After that nothing is retried, since deltas may already have been relayed.
+ *
+ * @throws the same errors as `complete`, before any event.
+ */
+export async function startCompletionStream(
+  deps: CompleteDeps,
+  input: CompleteInput,
+): Promise<CompletionStream> {
+  const completeStream = deps.model.completeStream?.bind(deps.model);
+  if (completeStream === undefined) {
+    throw new TypeError('This model gateway cannot stream completions.');
+  }
+  const prepared = await prepareCompletion(deps, input);
+  const { response, attempts, elapsedMs } = await retryModelCall(deps, deps.settings.retry, (options) =>
+    completeStream(prepared.request, options),
+  );
+  const { chunks } = response;
+  if (chunks === undefined) throw new TypeError('A 2xx streamed answer came without its chunks.');
+  return {
+    media: prepared.media,
+    sent: prepared.sent,
+    request: prepared.summary,
+    requestId: response.headers['apim-request-id'] ?? response.headers['x-request-id'] ?? null,
+    attempts,
+    modelMs: elapsedMs,
+    events: completionEvents(chunks),
+  };
+}
+
+async function* completionEvents(chunks: AsyncIterable<unknown>): AsyncGenerator<CompletionStreamEvent> {
+  let model: string | null = null;
+  let finishReason: string | null = null;
+  let usage: unknown = null;
+  for await (const chunk of chunks) {
+    if (!isRecord(chunk)) continue;
+    if (typeof chunk.model === 'string' && chunk.model !== '') model = chunk.model;
+    if (isRecord(chunk.usage)) usage = chunk.usage;
+    const choice: unknown = Array.isArray(chunk.choices) ? chunk.choices[0] : undefined;
+    if (!isRecord(choice)) continue;
+    if (typeof choice.finish_reason === 'string') finishReason = choice.finish_reason;
+    const delta = isRecord(choice.delta) ? choice.delta : {};
+    if (typeof delta.content === 'string' && delta.content !== '') {
+      yield { type: 'delta', content: delta.content };
+    }
+  }
+  yield { type: 'done', model, finishReason, usage };
+}

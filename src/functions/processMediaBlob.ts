@@ -1,0 +1,54 @@
+import { app, type InvocationContext } from '@azure/functions';
+import { processBlob, type ProcessBlobInput } from '../core/processBlob';
+import { isRecord } from '../core/isRecord';
+import { normalizeEtag } from './shared/normalizeEtag';
+import { appConfig, pipelineDeps } from './shared/runtime';
+
+/**
+ * Blob trigger on `<input container>/{name}`: runs the pipeline and returns normally for results and permanent
+ * failures (both leave a document); a transient failure that outlasted the retry budget is rethrown, so the
+ * host runs the blob again and, after `poisonBlobThreshold` tries, hands it to `poisonBlobs`.
+ */
+export async function processMediaBlob(blob: unknown, context: InvocationContext): Promise<void> {
+  const deps = await pipelineDeps(context);
+  const { inputContainer } = deps.settings;
+  const name = blobName(context, inputContainer);
+  const properties = await deps.blobs.getProperties(inputContainer, name);
+  const input: ProcessBlobInput = { container: inputContainer, name };
+  if (properties !== undefined) {
+    input.properties = properties;
+    // The delivered bytes are reused only when they are provably the version just read.
+    const triggerEtag = normalizeEtag(triggerProperty(context, 'eTag'));
+    if (blob instanceof Uint8Array && triggerEtag === properties.etag && blob.length === properties.size) {
+      input.content = blob;
+    }
+  }
+  const outcome = await processBlob(deps, input);
+  context.log(`processMediaBlob: ${name} → ${outcome.status}`);
+}
+
+function blobName(context: InvocationContext, container: string): string {
+  const metadata = context.triggerMetadata ?? {};
+  if (typeof metadata.name === 'string' && metadata.name.length > 0) return metadata.name;
+  const path = metadata.blobTrigger;
+  if (typeof path === 'string' && path.startsWith(`${container}/`)) return path.slice(container.length + 1);
+  throw new TypeError('The trigger metadata names no blob (expected `name` or `blobTrigger`).');
+}
+
+/** Trigger metadata keys arrive camelCased (`ETag` → `eTag`); older hosts differ, so accept the variants. */
+function triggerProperty(context: InvocationContext, key: string): unknown {
+  const properties = context.triggerMetadata?.properties;
+  if (!isRecord(properties)) return undefined;
+  const wanted = key.toLowerCase();
+  const found = Object.keys(properties).find((candidate) => candidate.toLowerCase() === wanted);
+  return found === undefined ? undefined : properties[found];
+}
+
+const config = appConfig();
+app.storageBlob('processMediaBlob', {
+  path: `${config.pipeline.inputContainer}/{name}`,
+  // The app setting prefix actually configured: MediaStorage, or the AzureWebJobsStorage fallback.
+  connection: config.storage.setting,
+  source: config.blobTriggerSource,
+  handler: processMediaBlob,
+});

@@ -1,0 +1,88 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Command } from 'commander';
+import { registerProcessCommand } from '../../src/cli/processCommand';
+import { encodeImage, wav } from '../core/media/fixtures';
+import { functionsHarness, type FunctionsHarness } from '../support/functionsHarness';
+
+let h: FunctionsHarness;
+
+beforeAll(async () => {
+  // The same settings-in-process.env setup the Functions host uses; the CLI reads them through loadConfig.
+  h = await functionsHarness({ faults: ['ok', 'ok', '503', '503'] }, { MEDIA_RETRY_MAX_ATTEMPTS: '2' });
+});
+
+afterAll(async () => {
+  await h.close();
+});
+
+async function runCli(...args: string[]): Promise<{ output: string; exitCode: number }> {
+  const chunks: string[] = [];
+  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    chunks.push(String(chunk));
+    return true;
+  });
+  const program = new Command().exitOverride();
+  registerProcessCommand(program);
+  process.exitCode = undefined;
+  try {
+    await program.parseAsync(['node', 'media-completions', 'process', ...args]);
+  } finally {
+    spy.mockRestore();
+  }
+  const exitCode = currentExitCode();
+  process.exitCode = undefined;
+  return { output: chunks.join(''), exitCode };
+}
+
+/** Read through a function: TypeScript would otherwise keep the narrowing from the assignment above. */
+function currentExitCode(): number {
+  return Number(process.exitCode ?? 0);
+}
+
+describe('media-completions process', () => {
+  it('uploads local files, prints the sample block per input and exits 0', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'mc-'));
+    writeFileSync(path.join(dir, 'pic.jpg'), await encodeImage('jpeg', 10, 10));
+    writeFileSync(path.join(dir, 'voice.wav'), wav({ seconds: 0.5 }));
+    writeFileSync(path.join(dir, 'notes.txt'), 'plain text');
+    const { output, exitCode } = await runCli(
+      '--prefix',
+      'local/',
+      path.join(dir, 'pic.jpg'),
+      path.join(dir, 'voice.wav'),
+      path.join(dir, 'notes.txt'),
+    );
+    expect(exitCode).toBe(0);
+    expect(output.match(/^ASSISTANT: /gm)).toHaveLength(2);
+    expect(output).toMatch(
+      /Model: .+\nUsage:\n {2}Prompt tokens: \d+\n {2}Completion tokens: \d+\n {2}Total tokens: \d+/,
+    );
+    expect(output).toContain(`ERROR unsupported_media_type`);
+    expect(output).toContain(`${h.output}/local/notes.txt.error.json`);
+    expect(output).toContain(
+      '3 input(s): 2 succeeded, 0 already done, 1 failed (error documents), 0 not finished.',
+    );
+    expect((await h.blobs.readJson(h.output, 'local/pic.jpg.json'))?.value).toMatchObject({
+      status: 'succeeded',
+    });
+  });
+
+  it('walks a container by prefix, skips what is done, and exits 1 when an input is left unfinished', async () => {
+    await h.blobs.upload(h.input, 'later/new.png', await encodeImage('png', 3, 3));
+    const { output, exitCode } = await runCli('--prefix', 'l', '--concurrency', '1');
+    expect(output).toContain('already processed');
+    expect(output).toContain('NOT FINISHED');
+    expect(output).toContain(
+      '4 input(s): 0 succeeded, 3 already done, 0 failed (error documents), 1 not finished.',
+    );
+    expect(exitCode).toBe(1);
+  });
+
+  it('rejects a bad --concurrency', async () => {
+    jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    await expect(runCli('--concurrency', '0')).rejects.toThrow('positive integer');
+    jest.restoreAllMocks();
+  });
+});

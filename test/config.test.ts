@@ -1,0 +1,160 @@
+import { loadConfig, DEFAULT_SCOPE } from '../src/config';
+import { MediaCompletionsError } from '../src/core/errors';
+
+const MINIMAL = {
+  MediaStorage: 'UseDevelopmentStorage=true',
+  AZURE_INFERENCE_ENDPOINT: 'https://x.services.ai.azure.com/models',
+};
+
+function configError(env: Record<string, string>): MediaCompletionsError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof MediaCompletionsError) return error;
+    throw error;
+  }
+  throw new Error('loadConfig accepted the settings');
+}
+
+describe('loadConfig', () => {
+  it('fills every default from a minimal configuration', () => {
+    const config = loadConfig(MINIMAL);
+    expect(config.storage).toEqual({
+      kind: 'connectionString',
+      setting: 'MediaStorage',
+      connectionString: 'UseDevelopmentStorage=true',
+    });
+    expect(config.inference).toEqual({
+      endpoint: 'https://x.services.ai.azure.com/models',
+      key: undefined,
+      scope: DEFAULT_SCOPE,
+      clientId: undefined,
+    });
+    expect(config.blobTriggerSource).toBe('EventGrid');
+    expect(config.batchQueue).toBe('media-batch');
+    expect(config.pipeline).toMatchObject({
+      inputContainer: 'media-in',
+      outputContainer: 'media-out',
+      defaultModel: undefined,
+      allowedModels: [],
+      apiVersion: undefined,
+      imageDetail: 'auto',
+      maxBytes: 20 * 1024 * 1024,
+      maxImagesPerRequest: 1,
+    });
+    expect(config.pipeline.retry.totalBudgetMs).toBeLessThan(300_000);
+  });
+
+  it('reads the inference, prompt and limit settings', () => {
+    const config = loadConfig({
+      ...MINIMAL,
+      AZURE_INFERENCE_CREDENTIAL: 'secret',
+      AZURE_INFERENCE_MODEL: 'gpt-4o',
+      AZURE_INFERENCE_API_VERSION: '2025-01-01-preview',
+      AZURE_CLIENT_ID: 'client',
+      MEDIA_IMAGE_DETAIL: 'HIGH',
+      MEDIA_MAX_TOKENS: '300',
+      MEDIA_MAX_BYTES: '1000',
+      MEDIA_BLOB_TRIGGER_SOURCE: 'LogsAndContainerScan',
+      MEDIA_ALLOWED_MODELS: 'gpt-4o, gpt-4o-mini ,',
+    });
+    expect(config.inference.key).toBe('secret');
+    expect(config.inference.clientId).toBe('client');
+    expect(config.pipeline).toMatchObject({
+      defaultModel: 'gpt-4o',
+      allowedModels: ['gpt-4o', 'gpt-4o-mini'],
+      apiVersion: '2025-01-01-preview',
+      imageDetail: 'high',
+      maxTokens: 300,
+      maxBytes: 1000,
+    });
+    expect(config.blobTriggerSource).toBe('LogsAndContainerScan');
+  });
+
+  it('allows only the configured model by default', () => {
+    expect(loadConfig({ ...MINIMAL, AZURE_INFERENCE_MODEL: 'm' }).pipeline.allowedModels).toEqual(['m']);
+  });
+
+  it('accepts identity-based storage settings and falls back to AzureWebJobsStorage', () => {
+    const identity = loadConfig({
+      AZURE_INFERENCE_ENDPOINT: 'https://x',
+      MediaStorage__blobServiceUri: 'https://acct.blob.core.windows.net/',
+      MediaStorage__queueServiceUri: 'https://acct.queue.core.windows.net',
+      MediaStorage__credential: 'managedidentity',
+      MediaStorage__clientId: 'abc',
+    });
+    expect(identity.storage).toEqual({
+      kind: 'identity',
+      setting: 'MediaStorage',
+      blobServiceUri: 'https://acct.blob.core.windows.net',
+      queueServiceUri: 'https://acct.queue.core.windows.net',
+      credential: 'managedidentity',
+      clientId: 'abc',
+    });
+    const fallback = loadConfig({
+      AZURE_INFERENCE_ENDPOINT: 'https://x',
+      AzureWebJobsStorage: 'UseDevelopmentStorage=true',
+    });
+    expect(fallback.storage).toMatchObject({ kind: 'connectionString', setting: 'AzureWebJobsStorage' });
+    const hostIdentity = loadConfig({
+      AZURE_INFERENCE_ENDPOINT: 'https://x',
+      AzureWebJobsStorage__accountName: 'acct',
+    });
+    expect(hostIdentity.storage).toMatchObject({
+      kind: 'identity',
+      setting: 'AzureWebJobsStorage',
+      blobServiceUri: 'https://acct.blob.core.windows.net',
+      credential: undefined,
+    });
+  });
+
+  it('names every missing or invalid setting in one error', () => {
+    const error = configError({
+      MEDIA_MAX_TOKENS: 'lots',
+      MEDIA_IMAGE_DETAIL: 'ultra',
+      MEDIA_INPUT_CONTAINER: 'Bad_Name',
+      MEDIA_BLOB_TRIGGER_SOURCE: 'Polling',
+      MEDIA_MAX_IMAGES_PER_REQUEST: '0',
+    });
+    expect(error.code).toBe('invalid_config');
+    for (const name of [
+      'AZURE_INFERENCE_ENDPOINT is required',
+      'MediaStorage is required',
+      'MEDIA_MAX_TOKENS',
+      'MEDIA_IMAGE_DETAIL',
+      'MEDIA_INPUT_CONTAINER',
+      'MEDIA_BLOB_TRIGGER_SOURCE',
+      'MEDIA_MAX_IMAGES_PER_REQUEST',
+    ]) {
+      expect(error.message).toContain(name);
+    }
+  });
+
+  it('rejects an output container equal to the input container', () => {
+    expect(configError({ ...MINIMAL, MEDIA_OUTPUT_CONTAINER: 'media-in' }).message).toContain(
+      'MEDIA_OUTPUT_CONTAINER',
+    );
+  });
+
+  it('rejects a token cap below the default max_tokens, a bad URL and a half identity connection', () => {
+    const message = configError({
+      AZURE_INFERENCE_ENDPOINT: 'ftp://x',
+      MEDIA_MAX_TOKENS: '5000',
+      MEDIA_MAX_TOKENS_CAP: '100',
+      MediaStorage__blobServiceUri: 'https://acct.blob.core.windows.net',
+      MediaStorage__credential: 'password',
+    }).message;
+    expect(message).toContain('MEDIA_MAX_TOKENS_CAP');
+    expect(message).toContain('AZURE_INFERENCE_ENDPOINT');
+    expect(message).toContain('MediaStorage__queueServiceUri');
+    expect(message).toContain('MediaStorage__credential');
+  });
+
+  it('never echoes the API key', () => {
+    const message = configError({
+      AZURE_INFERENCE_CREDENTIAL: 'super-secret-key',
+      MEDIA_MAX_BYTES: 'x',
+    }).message;
+    expect(message).not.toContain('super-secret-key');
+  });
+});

@@ -1,0 +1,66 @@
+import { complete } from '../../src/core/complete';
+import { pipelineHarness, type PipelineHarness } from '../support/pipelineHarness';
+import { encodeImage, wav } from './media/fixtures';
+
+let h: PipelineHarness;
+
+afterEach(async () => {
+  await h.close();
+});
+
+describe('complete (the HTTP entry point) with the emulator', () => {
+  it('sends several images when the limit allows, in order, with the request summary', async () => {
+    h = await pipelineHarness({}, { MEDIA_MAX_IMAGES_PER_REQUEST: '2' });
+    const result = await complete(h.deps, {
+      media: [{ bytes: await encodeImage('png', 10, 20) }, { bytes: await encodeImage('webp', 30, 40) }],
+      overrides: { prompt: 'Compare them.', system: 'Be brief.', maxTokens: 100 },
+    });
+    expect(result.media.map((item) => item.mimeType)).toEqual(['image/png', 'image/webp']);
+    expect(result.request).toEqual({
+      model: 'gpt-4o',
+      systemPrompt: 'Be brief.',
+      prompt: 'Compare them.',
+      detail: 'auto',
+      maxTokens: 100,
+      apiVersion: '2024-05-01-preview',
+    });
+    expect(result.attempts).toBe(1);
+    expect(
+      h.emulator
+        .stats()
+        .received.at(-1)
+        ?.media.map((item) => item.width),
+    ).toEqual([10, 30]);
+  });
+
+  it.each([
+    ['no media', [], 'no_media'],
+    ['two images over a limit of one', ['png', 'png'], 'too_many_images'],
+    ['two audio clips', ['wav', 'wav'], 'too_many_audio'],
+  ])('rejects %s before any model call', async (_label, kinds, code) => {
+    h = await pipelineHarness();
+    const media = await Promise.all(
+      kinds.map(async (kind) => ({ bytes: kind === 'wav' ? wav() : await encodeImage('png', 4, 4) })),
+    );
+    await expect(complete(h.deps, { media })).rejects.toMatchObject({ code, retryable: false });
+    expect(h.emulator.stats().chatCompletions).toBe(0);
+  });
+
+  it('abandons an attempt that hangs after the per-attempt timeout and retries it', async () => {
+    h = await pipelineHarness({ faults: ['hang'] }, { MEDIA_ATTEMPT_TIMEOUT_MS: '300' });
+    const result = await complete(h.deps, { media: [{ bytes: await encodeImage('png', 4, 4) }] });
+    expect(result.attempts).toBe(2);
+    expect(h.deps.logger.entries.some((entry) => entry.fields?.code === 'timeout')).toBe(true);
+  });
+
+  it('is refused with unauthorized, not retried, when the key is wrong', async () => {
+    h = await pipelineHarness({ key: 'the-right-key' });
+    await expect(
+      complete(h.deps, { media: [{ bytes: await encodeImage('png', 4, 4) }] }),
+    ).rejects.toMatchObject({
+      code: 'unauthorized',
+      httpStatus: 401,
+      attempts: 1,
+    });
+  });
+});

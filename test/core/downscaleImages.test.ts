@@ -1,0 +1,128 @@
+import { createHash } from 'node:crypto';
+import sharp from 'sharp';
+import type { Sharp } from 'sharp';
+import { SharpImageResizer } from '../../src/adapters/SharpImageResizer';
+import type { ResultDocument } from '../../src/core/documents';
+import { processBlob } from '../../src/core/processBlob';
+import { expectValidResultDocument } from '../support/documentSchemas';
+import { testConfig } from '../support/pipeline';
+import { pipelineHarness, type PipelineHarness } from '../support/pipelineHarness';
+
+let h: PipelineHarness;
+
+beforeAll(async () => {
+  h = await pipelineHarness();
+});
+
+afterAll(async () => {
+  await h.close();
+});
+
+/** Noise compresses badly, like the fine detail of a photo. */
+function photo(width: number, height: number): Sharp {
+  return sharp({ create: { width, height, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 40 } } });
+}
+
+async function run(name: string, bytes: Uint8Array, downscaleImages: boolean, detail = 'auto') {
+  await h.blobs.upload(h.input, name, bytes, { metadata: { detail } });
+  const deps = {
+    ...h.deps,
+    images: new SharpImageResizer(),
+    settings: { ...h.deps.settings, downscaleImages },
+  };
+  const outcome = await processBlob(deps, { container: h.input, name });
+  expect(outcome.status).toBe('succeeded');
+  const document = (await h.blobs.readJson(h.output, `${name}.json`))?.value as ResultDocument;
+  expectValidResultDocument(document);
+  const received = h.emulator.stats().received.at(-1);
+  return { document, received, promptTokens: received?.usage?.prompt_tokens };
+}
+
+/** Many colours, quick to encode as GIF (noise takes seconds to quantize). */
+function pattern(width: number, height: number): Buffer {
+  const raw = Buffer.alloc(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const at = (y * width + x) * 3;
+      raw[at] = (x * 7 + y * 3) & 255;
+      raw[at + 1] = (x ^ y) & 255;
+      raw[at + 2] = (x * y) & 255;
+    }
+  }
+  return raw;
+}
+
+const shortHash = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex').slice(0, 8);
+
+describe('downscaling before the model call', () => {
+  it.each([
+    ['jpeg', 'auto', 1024, 768],
+    ['png', 'high', 1024, 768],
+    ['webp', 'low', 512, 384],
+  ] as const)(
+    'sends a 2400x1800 %s at %s detail as %ix%i with the same prompt_tokens',
+    async (format, detail, width, height) => {
+      const original = await photo(2400, 1800).toFormat(format).toBuffer();
+      const small = await run(`big-${detail}.${format}`, original, true, detail);
+      const full = await run(`full-${detail}.${format}`, original, false, detail);
+
+      expect(small.document.media).toMatchObject({ format, width: 2400, height: 1800 });
+      expect(small.document.sent).toEqual({
+        mimeType: `image/${format}`,
+        bytes: expect.any(Number) as number,
+        width,
+        height,
+        downscaled: true,
+      });
+      expect(small.document.sent.bytes).toBeLessThan(original.length / 3);
+      expect(small.received?.media[0]).toMatchObject({ mimeType: `image/${format}`, width, height });
+      expect(small.received?.media[0]?.bytes).toBe(small.document.sent.bytes);
+
+      expect(full.document.sent).toEqual({
+        mimeType: `image/${format}`,
+        bytes: original.length,
+        width: 2400,
+        height: 1800,
+        downscaled: false,
+      });
+      expect(full.received?.media[0]?.sha256).toBe(shortHash(original));
+      expect(small.promptTokens).toBeGreaterThan(0);
+      expect(small.promptTokens).toBe(full.promptTokens);
+      // The hash recorded is the stored blob's, whatever was sent.
+      expect(small.document.source.sha256).toBe(createHash('sha256').update(original).digest('hex'));
+    },
+  );
+
+  it('sends a small image byte for byte', async () => {
+    const original = await photo(640, 480).jpeg().toBuffer();
+    const { document, received } = await run('small.jpg', original, true);
+    expect(document.sent).toEqual({
+      mimeType: 'image/jpeg',
+      bytes: original.length,
+      width: 640,
+      height: 480,
+      downscaled: false,
+    });
+    expect(received?.media[0]?.sha256).toBe(shortHash(original));
+  });
+
+  it('sends a GIF as PNG ', async () => {
+    const gif = await sharp(pattern(1200, 900), { raw: { width: 1200, height: 900, channels: 3 } })
+      .gif({ dither: 0 })
+      .toBuffer();
+    const { document } = await run('anim.gif', gif, true);
+    expect(document.sent).toMatchObject({
+      mimeType: 'image/png',
+      width: 1024,
+      height: 768,
+      downscaled: true,
+    });
+  });
+
+  it('is on by default and off with MEDIA_DOWNSCALE=false', () => {
+    expect(testConfig().pipeline.downscaleImages).toBe(true);
+    expect(testConfig({ MEDIA_DOWNSCALE: 'false' }).pipeline.downscaleImages).toBe(false);
+    expect(testConfig({ MEDIA_DOWNSCALE: 'TRUE' }).pipeline.downscaleImages).toBe(true);
+    expect(() => testConfig({ MEDIA_DOWNSCALE: 'no' })).toThrow(/MEDIA_DOWNSCALE must be true or false/);
+  });
+});

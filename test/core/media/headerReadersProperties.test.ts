@@ -1,0 +1,217 @@
+import fc from 'fast-check';
+import { MediaCompletionsError } from '../../../src/core/errors';
+import { ByteView } from '../../../src/core/media/ByteView';
+import { describeUnknownBytes } from '../../../src/core/media/describeUnknownBytes';
+import { inspectMedia } from '../../../src/core/media/inspectMedia';
+import type { MediaInfo } from '../../../src/core/media/MediaInfo';
+import { readGifSize } from '../../../src/core/media/readGifSize';
+import { readJpegSize } from '../../../src/core/media/readJpegSize';
+import { readMp3FrameHeader, readMp3Info } from '../../../src/core/media/readMp3Info';
+import { readPngSize } from '../../../src/core/media/readPngSize';
+import { readWavInfo } from '../../../src/core/media/readWavInfo';
+import { readWebpSize } from '../../../src/core/media/readWebpSize';
+import { png } from '../../fixtures/badInputs';
+import { encodeImage, gif, id3Tag, mp3Frames, wav } from './fixtures';
+
+/** Fixed seed: a failure reproduces; fast-check prints the counterexample and the path to it. */
+const SEED = 20261125;
+const RUNS = 2500;
+
+/**
+ * A ByteView that counts bounds checks: every read goes through `has`, so the count is the work a reader did.
+ * Asserting it stays linear in the input length is a time bound that does not depend on machine load.
+ */
+class CountingView extends ByteView {
+  checks = 0;
+
+  override has(offset: number, count: number): boolean {
+    this.checks += 1;
+    return super.has(offset, count);
+  }
+}
+
+/** Linear work: a constant number of reads per byte, plus a fixed header budget. */
+const maxChecks = (length: number): number => 8 * length + 256;
+
+type Reader = (view: ByteView) => unknown;
+
+const READERS: readonly [string, Reader][] = [
+  ['readPngSize', readPngSize],
+  ['readJpegSize', readJpegSize],
+  ['readGifSize', readGifSize],
+  ['readWebpSize', readWebpSize],
+  ['readWavInfo', readWavInfo],
+  ['readMp3Info', (view) => readMp3Info(view, 0)],
+  ['readMp3Info after an ID3 tag', (view) => readMp3Info(view, 10)],
+  ['readMp3FrameHeader', (view) => readMp3FrameHeader(view, 0)],
+];
+
+function expectSaneSize(value: unknown): void {
+  const size = value as { width: number; height: number };
+  expect(Number.isSafeInteger(size.width) && size.width > 0).toBe(true);
+  expect(Number.isSafeInteger(size.height) && size.height > 0).toBe(true);
+}
+
+function expectSaneInfo(info: MediaInfo): void {
+  if (info.kind === 'image') {
+    expectSaneSize(info);
+    expect(info.width * info.height).toBeLessThanOrEqual(100_000_000);
+    expect(info.mimeType).toBe(`image/${info.format}`);
+  } else {
+    expect(Number.isFinite(info.durationSeconds) && info.durationSeconds >= 0).toBe(true);
+    expect(info.sampleRate).toBeGreaterThan(0);
+    expect(info.channels).toBeGreaterThan(0);
+  }
+}
+
+/** Runs `action`; it must return or throw a MediaCompletionsError that is not retryable (a broken file stays broken). */
+function outcome<T>(action: () => T): T | MediaCompletionsError {
+  try {
+    return action();
+  } catch (error) {
+    if (!(error instanceof MediaCompletionsError)) throw error;
+    expect(error.retryable).toBe(false);
+    expect(['empty_blob', 'invalid_media', 'unsupported_media_type', 'media_too_large_pixels']).toContain(
+      error.code,
+    );
+    return error;
+  }
+}
+
+/** Arbitrary bytes, biased towards short inputs where header edge cases live. */
+const anyBytes = fc.oneof(
+  { weight: 3, arbitrary: fc.uint8Array({ maxLength: 64 }) },
+  { weight: 2, arbitrary: fc.uint8Array({ maxLength: 4096 }) },
+);
+
+describe('header readers on arbitrary bytes', () => {
+  it.each(READERS)('%s returns a result or throws invalid_media, with linear work', (_name, reader) => {
+    fc.assert(
+      fc.property(anyBytes, (bytes) => {
+        const view = new CountingView(bytes);
+        const result = outcome(() => reader(view));
+        if (
+          !(result instanceof MediaCompletionsError) &&
+          result !== undefined &&
+          'width' in (result as object)
+        ) {
+          expectSaneSize(result);
+        }
+        expect(view.checks).toBeLessThanOrEqual(maxChecks(bytes.length));
+      }),
+      { numRuns: RUNS, seed: SEED },
+    );
+  });
+
+  it('describeUnknownBytes always answers a short description', () => {
+    fc.assert(
+      fc.property(anyBytes, (bytes) => {
+        const description = describeUnknownBytes(bytes);
+        expect(description.length).toBeGreaterThan(0);
+        expect(description.length).toBeLessThanOrEqual(80);
+      }),
+      { numRuns: RUNS, seed: SEED },
+    );
+  });
+});
+
+/** A byte-level mutation: overwrite, insert or delete at a position given as a fraction of the length. */
+type Mutation =
+  | { kind: 'set'; at: number; value: number }
+  | { kind: 'insert'; at: number; value: number }
+  | { kind: 'delete'; at: number; count: number };
+
+const mutation: fc.Arbitrary<Mutation> = fc.oneof(
+  fc.record({
+    kind: fc.constant('set' as const),
+    at: fc.double({ min: 0, max: 1, noNaN: true }),
+    value: fc.integer({ min: 0, max: 255 }),
+  }),
+  fc.record({
+    kind: fc.constant('insert' as const),
+    at: fc.double({ min: 0, max: 1, noNaN: true }),
+    value: fc.constantFrom(0x00, 0xff, 0x2c, 0x21, 0x3b, 0x7f, 0x80),
+  }),
+  fc.record({
+    kind: fc.constant('delete' as const),
+    at: fc.double({ min: 0, max: 1, noNaN: true }),
+    count: fc.integer({ min: 1, max: 16 }),
+  }),
+);
+
+function mutate(valid: Buffer, mutations: readonly Mutation[], keep: number): Uint8Array {
+  const bytes = [...valid];
+  for (const change of mutations) {
+    // Most damage lands in the first 64 bytes, where the headers are.
+    const at = Math.floor(change.at * Math.min(bytes.length, 64));
+    if (change.kind === 'set') bytes[at] = change.value;
+    else if (change.kind === 'insert') bytes.splice(at, 0, change.value);
+    else bytes.splice(at, change.count);
+  }
+  return Uint8Array.from(bytes.slice(0, Math.max(0, Math.ceil(keep * bytes.length))));
+}
+
+describe('inspectMedia on mutated valid files', () => {
+  let valid: [string, Buffer][] = [];
+
+  beforeAll(async () => {
+    valid = [
+      ['png (hand-made)', png(3, 2)],
+      ['png (libvips)', await encodeImage('png', 7, 5)],
+      ['jpeg', await encodeImage('jpeg', 9, 4)],
+      ['gif', gif(1, { loop: true })],
+      ['webp lossy', await encodeImage('webp', 6, 6)],
+      ['webp lossless', await encodeImage('webp', 5, 3, { lossless: true })],
+      ['wav', wav({ seconds: 0.01, extraChunk: true })],
+      ['wav extensible', wav({ seconds: 0.01, formatTag: 0xfffe, subFormat: 1 })],
+      ['mp3', mp3Frames(3)],
+      ['mp3 with ID3 and Xing', Buffer.concat([id3Tag(20), mp3Frames(2, { xingFrames: 100 })])],
+    ];
+  });
+
+  it('every valid file is recognised before mutation (the mutations start from real headers)', () => {
+    for (const [, bytes] of valid) expectSaneInfo(inspectMedia(bytes));
+  });
+
+  it('returns a sane MediaInfo or throws a non-retryable media error, in bounded time', () => {
+    let slowestMs = 0;
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: valid.length - 1 }),
+        fc.array(mutation, { minLength: 1, maxLength: 6 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (index, mutations, keep) => {
+          const [, original] = valid[index] ?? ['', Buffer.alloc(0)];
+          const bytes = mutate(original, mutations, keep);
+          const started = performance.now();
+          const result = outcome(() => inspectMedia(bytes));
+          slowestMs = Math.max(slowestMs, performance.now() - started);
+          if (!(result instanceof MediaCompletionsError)) expectSaneInfo(result);
+        },
+      ),
+      { numRuns: 4000, seed: SEED },
+    );
+    // Inputs are a few KiB; even under heavy load one inspection is far below this.
+    expect(slowestMs).toBeLessThan(250);
+  });
+
+  it('on arbitrary bytes behind each real header, the work stays linear in the length', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: valid.length - 1 }),
+        fc.integer({ min: 0, max: 80 }),
+        fc.uint8Array({ maxLength: 8192 }),
+        (index, headerBytes, tail) => {
+          const [, original] = valid[index] ?? ['', Buffer.alloc(0)];
+          const bytes = Uint8Array.from([...original.subarray(0, headerBytes), ...tail]);
+          for (const [, reader] of READERS) {
+            const view = new CountingView(bytes);
+            outcome(() => reader(view));
+            expect(view.checks).toBeLessThanOrEqual(maxChecks(bytes.length));
+          }
+        },
+      ),
+      { numRuns: 2000, seed: SEED },
+    );
+  });
+});

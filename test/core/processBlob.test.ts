@@ -1,0 +1,262 @@
+import { processBlob, type ProcessBlobOutcome } from '../../src/core/processBlob';
+import { recordPoisonBlob } from '../../src/core/recordPoisonBlob';
+import type { EmulatorOptions } from '../../src/emulator/EmulatorOptions';
+import { expectValidErrorDocument, expectValidResultDocument } from '../support/documentSchemas';
+import { pipelineHarness, type PipelineHarness } from '../support/pipelineHarness';
+import { encodeImage, wav } from './media/fixtures';
+
+let h: PipelineHarness;
+
+async function setup(emulator: EmulatorOptions = {}, env: Record<string, string> = {}): Promise<void> {
+  h = await pipelineHarness(emulator, env);
+}
+
+afterEach(async () => {
+  await h.close();
+});
+
+async function upload(
+  name: string,
+  bytes: Uint8Array,
+  metadata: Record<string, string> = {},
+  contentType?: string,
+) {
+  return h.blobs.upload(h.input, name, bytes, {
+    metadata,
+    ...(contentType === undefined ? {} : { contentType }),
+  });
+}
+
+const run = (name: string): Promise<ProcessBlobOutcome> => processBlob(h.deps, { container: h.input, name });
+const readResult = async (name: string) => (await h.blobs.readJson(h.output, `${name}.json`))?.value;
+const readError = async (name: string) => (await h.blobs.readJson(h.output, `${name}.error.json`))?.value;
+
+describe('processBlob with Azurite and the emulator', () => {
+  it('turns a PNG into a valid result document without the payload', async () => {
+    await setup();
+    const png = await encodeImage('png', 64, 48);
+    const { etag } = await upload('chart.png', png, {}, 'image/png');
+    const outcome = await run('chart.png');
+    expect(outcome.status).toBe('succeeded');
+    const document = await readResult('chart.png');
+    expectValidResultDocument(document);
+    expect(document).toMatchObject({
+      status: 'succeeded',
+      source: { container: h.input, name: 'chart.png', etag, contentType: 'image/png', size: png.length },
+      media: { kind: 'image', mimeType: 'image/png', width: 64, height: 48 },
+      request: { model: 'gpt-4o', detail: 'auto', maxTokens: 1024, apiVersion: '2024-05-01-preview' },
+      model: h.emulator.profile.model,
+      finishReason: 'stop',
+      attempts: 1,
+    });
+    const text = JSON.stringify(document);
+    expect(text).not.toContain(png.toString('base64').slice(0, 40));
+    expect(typeof (document as { completion: unknown }).completion).toBe('string');
+    expect((document as { usage: { total_tokens: number } }).usage.total_tokens).toBeGreaterThan(0);
+    expect((document as { requestId: unknown }).requestId).toEqual(expect.any(String));
+    expect(h.emulator.stats().received.at(-1)?.media).toEqual([
+      expect.objectContaining({
+        kind: 'image',
+        source: 'data',
+        mimeType: 'image/png',
+        width: 64,
+        height: 48,
+      }),
+    ]);
+    expect(await readError('chart.png')).toBeUndefined();
+  });
+
+  it('sends JPEG bytes named .png as image/jpeg, whatever the name and content type say', async () => {
+    await setup();
+    await upload('photos/été 2024/chat noir 🐈.png', await encodeImage('jpeg', 32, 32), {}, 'image/png');
+    expect((await run('photos/été 2024/chat noir 🐈.png')).status).toBe('succeeded');
+    expect(await readResult('photos/été 2024/chat noir 🐈.png')).toMatchObject({
+      media: { mimeType: 'image/jpeg' },
+      source: { name: 'photos/été 2024/chat noir 🐈.png' },
+    });
+    expect(h.emulator.stats().received.at(-1)?.media[0]).toMatchObject({ mimeType: 'image/jpeg' });
+  });
+
+  it('sends WAV audio as input_audio with the audio API version and prompt', async () => {
+    await setup();
+    await upload('voice/tone.wav', wav({ seconds: 1.5 }));
+    expect((await run('voice/tone.wav')).status).toBe('succeeded');
+    const document = await readResult('voice/tone.wav');
+    expectValidResultDocument(document);
+    expect(document).toMatchObject({
+      media: { kind: 'audio', format: 'wav', durationSeconds: 1.5 },
+      request: { detail: null, apiVersion: '2025-01-01-preview', prompt: h.config.pipeline.audioPrompt },
+    });
+    expect(h.emulator.stats().received.at(-1)?.media[0]).toMatchObject({ kind: 'audio' });
+  });
+
+  it.each([
+    ['empty.png', 'empty_blob', () => Buffer.alloc(0)],
+    ['truncated.png', 'invalid_media', () => Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])],
+    ['notes.jpg', 'unsupported_media_type', () => Buffer.from('just some text, not an image')],
+  ])('records %s as %s without calling the model', async (name, code, bytes) => {
+    await setup();
+    await upload(name, bytes());
+    const outcome = await run(name);
+    expect(outcome.status).toBe('failed');
+    const document = await readError(name);
+    expectValidErrorDocument(document);
+    expect(document).toMatchObject({ status: 'failed', error: { code, retryable: false, attempts: 0 } });
+    expect(await readResult(name)).toBeUndefined();
+    expect(h.emulator.stats().chatCompletions).toBe(0);
+  });
+
+  it('rejects a blob over MEDIA_MAX_BYTES before downloading it', async () => {
+    await setup({}, { MEDIA_MAX_BYTES: '100' });
+    await upload('big.png', await encodeImage('png', 200, 200));
+    expect((await run('big.png')).status).toBe('failed');
+    const document = await readError('big.png');
+    expectValidErrorDocument(document);
+    expect(document).toMatchObject({ error: { code: 'too_large' } });
+    expect((document as { source: object }).source).not.toHaveProperty('sha256');
+  });
+
+  it('retries a bare 429, a 503 with retry-after-ms and a reset, then succeeds', async () => {
+    await setup({ faults: ['429-bare', '503', 'reset', 'ok'] });
+    await upload('a.png', await encodeImage('png', 8, 8));
+    expect((await run('a.png')).status).toBe('succeeded');
+    expect(await readResult('a.png')).toMatchObject({ attempts: 4 });
+    expect(h.emulator.stats().byStatus).toMatchObject({ '429': 1, '503': 1, reset: 1, '200': 1 });
+    expect(h.deps.clock.slept[1]).toBe(50);
+  });
+
+  it('records a content filter rejection after one attempt', async () => {
+    await setup({ faults: ['content-filter'] });
+    await upload('a.png', await encodeImage('png', 8, 8));
+    expect((await run('a.png')).status).toBe('failed');
+    const document = await readError('a.png');
+    expectValidErrorDocument(document);
+    expect(document).toMatchObject({
+      error: { code: 'content_filter', retryable: false, attempts: 1, httpStatus: 400 },
+    });
+    expect(h.emulator.stats().chatCompletions).toBe(1);
+  });
+
+  it('throws a retryable error and writes nothing when transient failures outlast the attempts', async () => {
+    await setup({ faults: ['503', '503', '503'] }, { MEDIA_RETRY_MAX_ATTEMPTS: '2' });
+    await upload('a.png', await encodeImage('png', 8, 8));
+    await expect(run('a.png')).rejects.toMatchObject({
+      code: 'model_unavailable',
+      retryable: true,
+      attempts: 2,
+    });
+    expect(await readResult('a.png')).toBeUndefined();
+    expect(await readError('a.png')).toBeUndefined();
+  });
+
+  it('skips a second run for the same ETag without calling the model', async () => {
+    await setup();
+    await upload('a.png', await encodeImage('png', 8, 8));
+    expect((await run('a.png')).status).toBe('succeeded');
+    const second = await run('a.png');
+    expect(second.status).toBe('skipped');
+    expect(h.emulator.stats().chatCompletions).toBe(1);
+  });
+
+  it('leaves one document when duplicate deliveries run concurrently', async () => {
+    await setup();
+    await upload('dup.png', await encodeImage('png', 8, 8));
+    const outcomes = await Promise.all(Array.from({ length: 5 }, () => run('dup.png')));
+    expect(outcomes.every((outcome) => outcome.status === 'succeeded' || outcome.status === 'skipped')).toBe(
+      true,
+    );
+    const listed = await h.blobs.listPage(h.output);
+    expect(listed.items.map((item) => item.name)).toEqual(['dup.png.json']);
+  });
+
+  it('reprocesses an overwritten blob and keeps exactly one outcome document', async () => {
+    await setup();
+    await upload('x.png', Buffer.from('garbage'));
+    expect((await run('x.png')).status).toBe('failed');
+    const second = await upload('x.png', await encodeImage('png', 8, 8));
+    expect((await run('x.png')).status).toBe('succeeded');
+    expect(await readResult('x.png')).toMatchObject({ source: { etag: second.etag } });
+    expect(await readError('x.png')).toBeUndefined();
+    const third = await upload('x.png', await encodeImage('gif', 9, 9));
+    expect((await run('x.png')).status).toBe('succeeded');
+    expect(await readResult('x.png')).toMatchObject({
+      source: { etag: third.etag },
+      media: { format: 'gif' },
+    });
+    await upload('x.png', Buffer.alloc(0));
+    expect((await run('x.png')).status).toBe('failed');
+    expect(await readResult('x.png')).toBeUndefined();
+    expect(await readError('x.png')).toMatchObject({ error: { code: 'empty_blob' } });
+    expect(h.emulator.stats().chatCompletions).toBe(2);
+  });
+
+  it('applies validated metadata overrides', async () => {
+    await setup();
+    await upload('m.png', await encodeImage('png', 8, 8), {
+      prompt: 'Count the bars.',
+      max_tokens: '50',
+      detail: 'low',
+    });
+    await run('m.png');
+    expect(await readResult('m.png')).toMatchObject({
+      request: { prompt: 'Count the bars.', maxTokens: 50, detail: 'low' },
+    });
+  });
+
+  it.each([
+    [{ max_tokens: '999999' }, 'invalid_override'],
+    [{ detail: 'ultra' }, 'invalid_override'],
+    [{ model: 'gpt-5-expensive' }, 'model_not_allowed'],
+  ])('rejects metadata %j as %s', async (metadata, code) => {
+    await setup();
+    await upload('m.png', await encodeImage('png', 8, 8), metadata);
+    expect((await run('m.png')).status).toBe('failed');
+    expect(await readError('m.png')).toMatchObject({ error: { code } });
+    expect(h.emulator.stats().chatCompletions).toBe(0);
+  });
+
+  it('writes to the output location it is given (batch layout)', async () => {
+    await setup();
+    await upload('b.png', await encodeImage('png', 8, 8));
+    const location = {
+      container: h.output,
+      resultName: 'batches/42/items/b.png.json',
+      errorName: 'batches/42/items/b.png.error.json',
+    };
+    const outcome = await processBlob(h.deps, {
+      container: h.input,
+      name: 'b.png',
+      output: location,
+      overrides: { prompt: 'Batch prompt' },
+    });
+    expect(outcome.status).toBe('succeeded');
+    expect((await h.blobs.readJson(h.output, location.resultName))?.value).toMatchObject({
+      request: { prompt: 'Batch prompt' },
+    });
+  });
+});
+
+describe('recordPoisonBlob', () => {
+  it('writes a retries_exhausted error document that a later success replaces', async () => {
+    await setup();
+    const { etag } = await upload('p.png', await encodeImage('png', 8, 8));
+    const deps = h.deps;
+    expect(await recordPoisonBlob(deps, { container: h.input, name: 'p.png', etag, deliveries: 5 })).toBe(
+      'recorded',
+    );
+    const document = await readError('p.png');
+    expectValidErrorDocument(document);
+    expect(document).toMatchObject({ error: { code: 'retries_exhausted', retryable: true, attempts: 5 } });
+    expect(await recordPoisonBlob(deps, { container: h.input, name: 'p.png', etag, deliveries: 5 })).toBe(
+      'settled',
+    );
+    expect((await run('p.png')).status).toBe('succeeded');
+    expect(await readError('p.png')).toBeUndefined();
+    expect(await recordPoisonBlob(deps, { container: h.input, name: 'p.png', etag, deliveries: 5 })).toBe(
+      'settled',
+    );
+    expect(
+      await recordPoisonBlob(deps, { container: h.input, name: 'p.png', etag: '"old"', deliveries: 5 }),
+    ).toBe('superseded');
+  });
+});

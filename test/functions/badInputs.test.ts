@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { defaultOutputLocation } from '../../src/core/outputs/OutputLocation';
+import { HASHED_NAMES_FOLDER, safeOutputLocation } from '../../src/core/outputs/safeOutputLocation';
+import type { processMediaBlob as ProcessMediaBlob } from '../../src/functions/processMediaBlob';
+import { badInputs, CORPUS_SETTINGS, type BadInput } from '../fixtures/badInputs';
+import { expectValidErrorDocument } from '../support/documentSchemas';
+import { functionsHarness, type FunctionsHarness } from '../support/functionsHarness';
+
+let h: FunctionsHarness;
+let processMediaBlob: typeof ProcessMediaBlob;
+
+beforeAll(async () => {
+  h = await functionsHarness({}, { ...CORPUS_SETTINGS });
+  ({ processMediaBlob } = await import('../../src/functions/processMediaBlob'));
+});
+
+afterAll(async () => {
+  await h.close();
+});
+
+const cases = badInputs();
+
+/** Uploads the case and invokes the trigger as the host does: the bytes, the name and the blob's properties. */
+async function deliver(input: BadInput): Promise<void> {
+  const { etag } = await h.blobs.upload(h.input, input.blobName, input.bytes, {
+    contentType: 'application/octet-stream',
+    ...(input.metadata === undefined ? {} : { metadata: input.metadata }),
+  });
+  await processMediaBlob(
+    input.bytes,
+    h.context('processMediaBlob', {
+      name: input.blobName,
+      blobTrigger: `${h.input}/${input.blobName}`,
+      uri: `http://127.0.0.1/devstoreaccount1/${h.input}/${encodeURIComponent(input.blobName)}`,
+      properties: { eTag: etag.replaceAll('"', ''), length: input.bytes.length },
+      metadata: input.metadata ?? {},
+    }),
+  );
+}
+
+describe('the bad-input corpus', () => {
+  it('has at least 25 cases with unique ids, and the committed fixture files match the generator', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(25);
+    expect(new Set(cases.map((input) => input.id)).size).toBe(cases.length);
+    const folder = path.join(__dirname, '..', 'fixtures', 'bad-inputs');
+    const manifest = JSON.parse(readFileSync(path.join(folder, 'manifest.json'), 'utf8')) as {
+      cases: { id: string; file: string; blobName: string; code: string }[];
+    };
+    expect(manifest.cases.map(({ id, blobName, code }) => ({ id, blobName, code }))).toEqual(
+      cases.map(({ id, blobName, code }) => ({ id, blobName, code })),
+    );
+    for (const entry of manifest.cases) {
+      const input = cases.find((candidate) => candidate.id === entry.id);
+      expect(readFileSync(path.join(folder, entry.file)).equals(input?.bytes ?? Buffer.alloc(1))).toBe(true);
+    }
+  });
+
+  it.each(cases.map((input) => [input.id, input] as const))(
+    '%s: one error document with the precise code, no throw, no model call, none on redelivery',
+    async (_id, input) => {
+      const calls = h.emulator.stats().chatCompletions;
+      await expect(deliver(input)).resolves.toBeUndefined();
+      const location = safeOutputLocation(defaultOutputLocation(h.output, input.blobName));
+      const document = (await h.blobs.readJson(h.output, location.errorName))?.value;
+      expectValidErrorDocument(document);
+      expect(document).toMatchObject({
+        status: 'failed',
+        source: { name: input.blobName },
+        error: { code: input.code, retryable: false, attempts: 0 },
+      });
+      expect(await h.blobs.readJson(h.output, location.resultName)).toBeUndefined();
+
+      // A duplicate delivery (the host's at-least-once) must settle on the recorded outcome.
+      const { etag } = (await h.blobs.getProperties(h.input, input.blobName)) ?? { etag: '' };
+      await processMediaBlob(
+        input.bytes,
+        h.context('processMediaBlob', { name: input.blobName, properties: { eTag: etag } }),
+      );
+      expect(h.emulator.stats().chatCompletions).toBe(calls);
+      expect((await h.blobs.readJson(h.output, location.errorName))?.value).toEqual(document);
+    },
+  );
+
+  it('puts documents of names storage cannot hold under hashed names, and keeps short names readable', () => {
+    const at = (id: string) =>
+      safeOutputLocation(
+        defaultOutputLocation(h.output, cases.find((input) => input.id === id)?.blobName ?? ''),
+      );
+    expect(at('name-1000-chars').errorName).toMatch(/^long\/n+\.png\.error\.json$/);
+    for (const id of ['name-1020-chars', 'name-1025-chars', 'name-dot-dot']) {
+      expect(at(id).errorName).toMatch(new RegExp(`^${HASHED_NAMES_FOLDER}/[0-9a-f]{64}\\.error\\.json$`));
+    }
+    expect(at('name-unicode').errorName).toBe('names/ünïcødé-画像-🎉.png.error.json');
+  });
+});

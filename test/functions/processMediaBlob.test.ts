@@ -1,0 +1,83 @@
+import type { processMediaBlob as ProcessMediaBlob } from '../../src/functions/processMediaBlob';
+import { encodeImage } from '../core/media/fixtures';
+import { expectValidErrorDocument, expectValidResultDocument } from '../support/documentSchemas';
+import { FUNCTIONS_TEST_KEY, functionsHarness, type FunctionsHarness } from '../support/functionsHarness';
+
+let h: FunctionsHarness;
+let processMediaBlob: typeof ProcessMediaBlob;
+
+beforeAll(async () => {
+  h = await functionsHarness();
+  ({ processMediaBlob } = await import('../../src/functions/processMediaBlob'));
+});
+
+afterAll(async () => {
+  await h.close();
+});
+
+/** Uploads a blob and invokes the trigger as the host does: the bytes plus the trigger metadata. */
+async function deliver(name: string, bytes: Buffer, etagOverride?: string): Promise<void> {
+  const { etag } = await h.blobs.upload(h.input, name, bytes, { contentType: 'image/png' });
+  await processMediaBlob(
+    bytes,
+    h.context('processMediaBlob', {
+      name,
+      blobTrigger: `${h.input}/${name}`,
+      uri: `http://127.0.0.1/devstoreaccount1/${h.input}/${encodeURIComponent(name)}`,
+      properties: {
+        eTag: etagOverride ?? etag.replaceAll('"', ''),
+        length: bytes.length,
+        contentType: 'image/png',
+      },
+      metadata: {},
+    }),
+  );
+}
+
+const read = async (name: string) => (await h.blobs.readJson(h.output, name))?.value;
+
+describe('processMediaBlob (invoked as the host does)', () => {
+  it('writes a result document for a delivered image, logging no payload or key', async () => {
+    const png = await encodeImage('png', 20, 10);
+    await deliver('in/a b/ünï.png', png);
+    const document = await read('in/a b/ünï.png.json');
+    expectValidResultDocument(document);
+    expect(document).toMatchObject({ media: { width: 20, height: 10 }, attempts: 1 });
+    const text = h.logs.join('\n');
+    expect(text).toContain('succeeded');
+    expect(text).not.toContain(FUNCTIONS_TEST_KEY);
+    expect(text).not.toContain(png.toString('base64').slice(0, 24));
+  });
+
+  it('uses the delivered bytes only when they are provably the stored version', async () => {
+    const png = await encodeImage('png', 4, 4);
+    const { etag } = await h.blobs.upload(h.input, 'fresh.png', png);
+    await processMediaBlob(
+      Buffer.from('not what storage holds'),
+      h.context('processMediaBlob', {
+        blobTrigger: `${h.input}/fresh.png`,
+        properties: { ETag: '"0xOTHER"' },
+      }),
+    );
+    expect(await read('fresh.png.json')).toMatchObject({ source: { etag }, media: { width: 4 } });
+  });
+
+  it('returns normally after recording a permanent failure', async () => {
+    await expect(deliver('empty.png', Buffer.alloc(0))).resolves.toBeUndefined();
+    const document = await read('empty.png.error.json');
+    expectValidErrorDocument(document);
+    expect(document).toMatchObject({ error: { code: 'empty_blob' } });
+  });
+
+  it('skips a duplicate delivery without a model call', async () => {
+    const png = await encodeImage('png', 6, 6);
+    await deliver('twice.png', png);
+    const calls = h.emulator.stats().chatCompletions;
+    const { etag } = (await h.blobs.getProperties(h.input, 'twice.png')) ?? { etag: '' };
+    await processMediaBlob(
+      png,
+      h.context('processMediaBlob', { name: 'twice.png', properties: { eTag: etag } }),
+    );
+    expect(h.emulator.stats().chatCompletions).toBe(calls);
+  });
+});
