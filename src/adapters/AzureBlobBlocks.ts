@@ -14,9 +14,15 @@ export class AzureBlobBlocks implements BlobBlocks {
   ): Promise<Uint8Array> {
     const blob = this.service.getContainerClient(container).getBlockBlobClient(name);
     try {
-      return await blob.downloadToBuffer(range.offset, range.count, {
+      // download() (unlike downloadToBuffer) accepts a count past the end and returns what there is.
+      const response = await blob.download(range.offset, range.count, {
         conditions: range.ifMatch === undefined ? {} : { ifMatch: range.ifMatch },
       });
+      const chunks: Buffer[] = [];
+      for await (const chunk of response.readableStreamBody ?? []) {
+        chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+      }
+      return Buffer.concat(chunks);
     } catch (error) {
       const status = statusOf(error);
       // 416: the offset is at (or past) the end, which for a reader means "nothing more".

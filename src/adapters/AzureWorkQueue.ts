@@ -12,13 +12,21 @@ export class AzureWorkQueue implements WorkQueue {
 
   async send(queue: string, message: object, options: { delaySeconds?: number } = {}): Promise<void> {
     const text = Buffer.from(JSON.stringify(message), 'utf8').toString('base64');
+    const client = this.service.getQueueClient(queue);
+    const send = () =>
+      client.sendMessage(
+        text,
+        options.delaySeconds === undefined ? {} : { visibilityTimeout: options.delaySeconds },
+      );
     try {
-      await this.service
-        .getQueueClient(queue)
-        .sendMessage(
-          text,
-          options.delaySeconds === undefined ? {} : { visibilityTimeout: options.delaySeconds },
-        );
+      try {
+        await send();
+      } catch (error) {
+        // The plan and finalize queues exist only once used; create on first send rather than on every send.
+        if (!isRestError(error) || error.statusCode !== 404) throw error;
+        await client.createIfNotExists();
+        await send();
+      }
     } catch (error) {
       throw queueError(error, `send to queue ${queue}`);
     }

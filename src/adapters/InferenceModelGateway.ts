@@ -1,6 +1,7 @@
 import type { ChatRequestMessage, ChatMessageContentItem, ModelClient } from '@azure-rest/ai-inference';
 import { createSseStream } from '@azure/core-sse';
 import { MediaCompletionsError } from '../core/errors';
+import { chatRequestBody } from './chatRequestBody';
 import type {
   ChatContentPart,
   ChatMessage,
@@ -25,18 +26,18 @@ export class InferenceModelGateway implements ModelGateway {
       abort.abort();
     }, options.timeoutMs);
     try {
-      const response = await this.client.path('/chat/completions').post({
-        body: {
-          messages: request.messages.map(toSdkMessage),
-          max_tokens: request.maxTokens,
-          ...(request.model === undefined ? {} : { model: request.model }),
-        },
+      // The SDK sends a function body as the stream it returns, calling it again for each of its own retries.
+      const body = chatRequestBody(request);
+      const response = await this.client.pathUnchecked('/chat/completions').post({
+        body: body.stream,
+        contentType: 'application/json',
+        headers: { 'content-length': String(body.length) },
         queryParameters: { 'api-version': request.apiVersion },
         abortSignal: abort.signal,
       });
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(response.headers)) headers[name.toLowerCase()] = value;
-      return { status: Number(response.status), headers, body: response.body };
+      return { status: Number(response.status), headers, body: response.body as unknown };
     } catch (error) {
       if (abort.signal.aborted) {
         throw new MediaCompletionsError(
@@ -106,7 +107,7 @@ async function* dataChunks(
   timer: NodeJS.Timeout,
   abort: AbortController,
   timeoutMs: number,
-): AsyncGenerator<unknown> {
+): AsyncGenerator {
   try {
     for await (const event of createSseStream(stream)) {
       if (event.data === '[DONE]') return;

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerEmulatorCommand } from './emulatorCommand';
 import { registerProcessCommand } from './processCommand';
 import { registerDemoCommand } from './demoCommand';
+import { registerBatchCommand } from './batchCommand';
 
 /** The `media-completions` command: each subcommand registers itself from its own file. */
 const program = new Command('media-completions').description(
@@ -11,6 +12,7 @@ const program = new Command('media-completions').description(
 registerEmulatorCommand(program);
 registerProcessCommand(program);
 registerDemoCommand(program);
+registerBatchCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : String(error));

@@ -55,7 +55,7 @@ export async function prepareCompletion(
   const images = settings.downscaleImages ? deps.images : undefined;
   const detail = summary.detail ?? 'auto';
   const prepared = await Promise.all(
-    items.map((item) =>
+    items.map(async (item) =>
       isImageUrl(item) ? { item, sent: undefined } : downscaleForModel(item, { images, detail }),
     ),
   );

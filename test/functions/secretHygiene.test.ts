@@ -11,7 +11,7 @@ import { processBlob, type PipelineDeps } from '../../src/core/processBlob';
 import { startEmulator } from '../../src/emulator/startEmulator';
 import type { processMediaBlob as ProcessMediaBlob } from '../../src/functions/processMediaBlob';
 import { png } from '../fixtures/badInputs';
-import { fakeTokenCredential, unsignedJwt } from '../emulator/emulatorClient';
+import { unsignedJwt } from '../emulator/emulatorClient';
 import { functionsHarness, type FunctionsHarness } from '../support/functionsHarness';
 import { testConfig } from '../support/pipeline';
 import { uniqueName } from '../support/storage';
@@ -128,7 +128,7 @@ async function runCore(gateway: ModelGateway, name: string): Promise<{ logs: str
     clock: systemClock,
     logger: invocationLogger(context),
     settings,
-  } as PipelineDeps;
+  };
   await h.blobs.upload(h.input, name, IMAGE, { contentType: 'image/png' });
   try {
     await processBlob(deps, { container: h.input, name });
@@ -178,11 +178,10 @@ describe('secret hygiene (API key, bearer token, payload)', () => {
           allowInsecureConnection: true,
         }),
       );
-      const tokenCredential = fakeTokenCredential();
       const withToken = new InferenceModelGateway(
         ModelClient(
           `${tls.url}/models`,
-          { getToken: async (scopes) => ({ ...(await tokenCredential.getToken(scopes)), token: TOKEN }) },
+          { getToken: () => Promise.resolve({ token: TOKEN, expiresOnTimestamp: Date.now() + 3_600_000 }) },
           {
             credentials: { scopes: [COGNITIVE_SCOPE] },
             tlsOptions: { ca: tls.certificate },

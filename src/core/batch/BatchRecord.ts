@@ -2,13 +2,7 @@ import type { CompletionOverrides } from '../CompletionOverrides';
 
 /** The OpenAI Batch status vocabulary. */
 export type BatchStatus =
-  | 'validating'
-  | 'in_progress'
-  | 'finalizing'
-  | 'completed'
-  | 'failed'
-  | 'cancelling'
-  | 'cancelled';
+  'validating' | 'in_progress' | 'finalizing' | 'completed' | 'failed' | 'cancelling' | 'cancelled';
 
 export type BatchSource =
   | { kind: 'container'; container: string; prefix: string | undefined }

@@ -2,7 +2,9 @@ import type { CompletionOverrides } from '../CompletionOverrides';
 
 /** A validated request to create a batch (from `POST /api/batches` or the CLI). */
 export interface BatchRequest {
-  source: { kind: 'container'; container: string; prefix?: string } | { kind: 'manifest'; container: string; name: string };
+  source:
+    | { kind: 'container'; container: string; prefix?: string }
+    | { kind: 'manifest'; container: string; name: string };
   overrides: CompletionOverrides;
   /** Start a new batch even when an identical request already created one. */
   force: boolean;

@@ -86,19 +86,9 @@ export async function countBatchItem(
     );
     if (written.written) return { counted: true, shardFull: full(next.counted) };
   }
-  throw new MediaCompletionsError('write_conflict', `Counter shard ${name} kept changing.`, { retryable: true });
-}
-
-/** True when `index` has been counted. */
-export async function isItemCounted(
-  blobs: BlobStore,
-  container: string,
-  batch: { id: string; counterShards: number },
-  index: number,
-): Promise<boolean> {
-  const found = await blobs.readJson(container, batchPaths.shard(batch.id, index % batch.counterShards));
-  if (found === undefined) return false;
-  return hasBit(Buffer.from(toShard(found.value).seen, 'base64'), Math.floor(index / batch.counterShards));
+  throw new MediaCompletionsError('write_conflict', `Counter shard ${name} kept changing.`, {
+    retryable: true,
+  });
 }
 
 /** The sum of every shard: `counterShards` small reads, whatever the batch size. */
@@ -124,8 +114,15 @@ export async function readBatchCounts(
     sum.totalTokens += shard.totalTokens;
     sum.counted += shard.counted;
   }
-  const { seen: _seen, ...counts } = sum;
-  return counts;
+  return {
+    completed: sum.completed,
+    failed: sum.failed,
+    cancelled: sum.cancelled,
+    promptTokens: sum.promptTokens,
+    completionTokens: sum.completionTokens,
+    totalTokens: sum.totalTokens,
+    counted: sum.counted,
+  };
 }
 
 function toShard(value: unknown): Shard {

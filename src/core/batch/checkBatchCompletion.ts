@@ -29,7 +29,13 @@ export async function checkBatchCompletion(deps: BatchDeps, id: string): Promise
         },
   );
   if (won?.changed !== true) return false;
-  const message: FinalizeMessage = { type: 'finalize', batchId: id, page: 0, resultPages: [], errorPages: [] };
+  const message: FinalizeMessage = {
+    type: 'finalize',
+    batchId: id,
+    page: 0,
+    resultPages: [],
+    errorPages: [],
+  };
   try {
     await deps.queue.send(batchQueueNames.finalize(deps.batch.queue), message);
   } catch (error) {

@@ -23,7 +23,10 @@ const blockId = (page: number): string =>
  * marks the batch `completed` (or `cancelled`). Memory and time per invocation are bounded by one page, and a
  * redelivered page restages the same block ids, so the files come out the same.
  */
-export async function finalizeBatchPage(deps: BatchDeps, message: FinalizeMessage): Promise<'page' | 'done' | 'duplicate'> {
+export async function finalizeBatchPage(
+  deps: BatchDeps,
+  message: FinalizeMessage,
+): Promise<'page' | 'done' | 'duplicate'> {
   const container = deps.settings.outputContainer;
   const record = await readBatchRecord(deps.blobs, container, message.batchId);
   if (record === undefined) {
@@ -47,17 +50,29 @@ export async function finalizeBatchPage(deps: BatchDeps, message: FinalizeMessag
   for (const { name, found } of documents) {
     if (found === undefined) continue;
     const document = found.value as OutcomeDocument;
-    const key = name.slice(prefix.length).replace(document.status === 'failed' ? /\.error\.json$/ : /\.json$/, '');
+    const key = name
+      .slice(prefix.length)
+      .replace(document.status === 'failed' ? /\.error\.json$/ : /\.json$/, '');
     (document.status === 'succeeded' ? results : errors).push(batchOutputLine(record.id, key, document));
   }
   const resultPages = [...message.resultPages];
   const errorPages = [...message.errorPages];
   if (results.length > 0) {
-    await deps.blocks.stageBlock(container, batchPaths.results(record.id), blockId(message.page), jsonl(results));
+    await deps.blocks.stageBlock(
+      container,
+      batchPaths.results(record.id),
+      blockId(message.page),
+      jsonl(results),
+    );
     resultPages.push(message.page);
   }
   if (errors.length > 0) {
-    await deps.blocks.stageBlock(container, batchPaths.errors(record.id), blockId(message.page), jsonl(errors));
+    await deps.blocks.stageBlock(
+      container,
+      batchPaths.errors(record.id),
+      blockId(message.page),
+      jsonl(errors),
+    );
     errorPages.push(message.page);
   }
   if (page.continuationToken !== undefined) {
@@ -77,7 +92,14 @@ export async function finalizeBatchPage(deps: BatchDeps, message: FinalizeMessag
     deps.blocks.commitBlocks(container, batchPaths.errors(record.id), errorPages.map(blockId), JSONL),
   ]);
   const counts = await readBatchCounts(deps.blobs, container, record);
-  const { counted: _counted, ...finalCounts } = counts;
+  const finalCounts = {
+    completed: counts.completed,
+    failed: counts.failed,
+    cancelled: counts.cancelled,
+    promptTokens: counts.promptTokens,
+    completionTokens: counts.completionTokens,
+    totalTokens: counts.totalTokens,
+  };
   const now = new Date(deps.clock.now()).toISOString();
   await updateBatchRecord(deps.blobs, container, record.id, (current) =>
     current.status === 'completed' || current.status === 'cancelled'
@@ -86,7 +108,11 @@ export async function finalizeBatchPage(deps: BatchDeps, message: FinalizeMessag
         ? { ...current, status: 'cancelled', cancelledAt: now, finalCounts }
         : { ...current, status: 'completed', completedAt: now, finalCounts },
   );
-  deps.logger.info('Batch finalized', { batchId: record.id, completed: counts.completed, failed: counts.failed });
+  deps.logger.info('Batch finalized', {
+    batchId: record.id,
+    completed: counts.completed,
+    failed: counts.failed,
+  });
   return 'done';
 }
 

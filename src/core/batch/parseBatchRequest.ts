@@ -6,7 +6,17 @@ import { resolveRequestSummary } from '../resolveRequestSummary';
 import type { BatchRequest } from './BatchRequest';
 
 const CONTAINER_NAME = /^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
-const FIELDS = new Set(['container', 'prefix', 'prompt', 'system', 'detail', 'max_tokens', 'model', 'force', 'manifest']);
+const FIELDS = new Set([
+  'container',
+  'prefix',
+  'prompt',
+  'system',
+  'detail',
+  'max_tokens',
+  'model',
+  'force',
+  'manifest',
+]);
 
 /**
  * Validates the body of `POST /api/batches` (untrusted): `{container?, prefix?, prompt?, system?, detail?,
@@ -74,5 +84,5 @@ export function parseBatchRequest(body: unknown, settings: PipelineSettings): Ba
 }
 
 function invalid(message: string): MediaCompletionsError {
-  return new MediaCompletionsError('invalid_batch_request', `Invalid batch request: ${message}.`);
+  return new MediaCompletionsError('invalid_batch_request', `Invalid batch request: ${message.replace(/\.$/, '')}.`);
 }

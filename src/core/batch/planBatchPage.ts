@@ -68,7 +68,11 @@ export async function planBatchPage(deps: BatchDeps, message: PlanMessage): Prom
           ...(page.cursor === undefined ? { total: nextIndex } : {}),
         },
   );
-  deps.logger.info('Batch page planned', { batchId: record.id, page: message.page, items: page.items.length });
+  deps.logger.info('Batch page planned', {
+    batchId: record.id,
+    page: message.page,
+    items: page.items.length,
+  });
   if (page.cursor === undefined) await checkBatchCompletion(deps, record.id);
   return { status: 'planned', items: page.items.length, last: page.cursor === undefined };
 }

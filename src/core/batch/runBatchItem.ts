@@ -8,7 +8,7 @@ import { processBlob } from '../processBlob';
 import { recordPoisonBlob } from '../recordPoisonBlob';
 import type { BatchDeps } from './BatchDeps';
 import type { ItemMessage } from './BatchMessage';
-import { countBatchItem, isItemCounted, type ItemTally } from './batchCounters';
+import { countBatchItem, type ItemTally } from './batchCounters';
 import { batchPaths } from './batchPaths';
 import { readBatchRecord } from './batchRecordStore';
 import { checkBatchCompletion } from './checkBatchCompletion';
@@ -42,14 +42,14 @@ export async function runBatchItem(
   if (record === undefined) {
     throw new MediaCompletionsError('batch_not_found', `Batch ${message.batchId} does not exist.`);
   }
-  if (await isItemCounted(deps.blobs, record.outputContainer, record, message.index)) return 'duplicate';
   const location = batchPaths.item(record.outputContainer, record.id, message.customId ?? message.name);
   const last = delivery.poisoned === true || delivery.dequeueCount >= deps.batch.maxDequeueCount;
   let document: OutcomeDocument | undefined;
   if (record.status !== 'validating' && record.status !== 'in_progress') {
     document = (await readItemDocument(deps, location)) ?? (await recordCancelled(deps, message, location));
   } else if (delivery.poisoned === true) {
-    document = (await readItemDocument(deps, location)) ?? (await recordExhausted(deps, message, location, delivery));
+    document =
+      (await readItemDocument(deps, location)) ?? (await recordExhausted(deps, message, location, delivery));
   } else {
     try {
       document = await processItem(deps, message, location, record.overrides);
@@ -109,14 +109,22 @@ async function recordExhausted(
   return requireDocument(deps, location);
 }
 
-function recordMissing(deps: BatchDeps, message: ItemMessage, location: OutputLocation): Promise<OutcomeDocument> {
+function recordMissing(
+  deps: BatchDeps,
+  message: ItemMessage,
+  location: OutputLocation,
+): Promise<OutcomeDocument> {
   return recordItemError(deps, message, location, {
     code: 'source_not_found',
     message: `${message.container}/${message.name} does not exist.`,
   });
 }
 
-function recordCancelled(deps: BatchDeps, message: ItemMessage, location: OutputLocation): Promise<OutcomeDocument> {
+function recordCancelled(
+  deps: BatchDeps,
+  message: ItemMessage,
+  location: OutputLocation,
+): Promise<OutcomeDocument> {
   return recordItemError(deps, message, location, {
     code: 'batch_cancelled',
     message: 'The batch was cancelled before this item was processed.',
@@ -147,10 +155,14 @@ async function recordItemError(
   return written === 'written' ? document : requireDocument(deps, location);
 }
 
-async function readItemDocument(deps: BatchDeps, location: OutputLocation): Promise<OutcomeDocument | undefined> {
+async function readItemDocument(
+  deps: BatchDeps,
+  location: OutputLocation,
+): Promise<OutcomeDocument | undefined> {
   const result = await deps.blobs.readJson(location.container, location.resultName);
   if (result !== undefined) return result.value as OutcomeDocument;
-  return (await deps.blobs.readJson(location.container, location.errorName))?.value as OutcomeDocument | undefined;
+  return (await deps.blobs.readJson(location.container, location.errorName))?.value as
+    OutcomeDocument | undefined;
 }
 
 async function requireDocument(deps: BatchDeps, location: OutputLocation): Promise<OutcomeDocument> {

@@ -12,5 +12,10 @@ export interface BlobBlocks {
   /** `blockId` is base64 of equal-length ids; staging the same id again replaces the block. */
   stageBlock(container: string, name: string, blockId: string, data: Uint8Array): Promise<void>;
   /** Replaces the blob with these blocks, in order (an empty list writes an empty blob). */
-  commitBlocks(container: string, name: string, blockIds: readonly string[], contentType: string): Promise<void>;
+  commitBlocks(
+    container: string,
+    name: string,
+    blockIds: readonly string[],
+    contentType: string,
+  ): Promise<void>;
 }

@@ -1,0 +1,312 @@
+/**
+ * `npm run bench`: every performance figure next to its floor or ideal, measured in the same run on this
+ * machine. Starts Azurite and the emulator itself; each measurement runs in a fresh child process. Prints one
+ * table and writes the numbers to bench/results/perf-<time>.json.
+ */
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import pLimit from 'p-limit';
+import sharp from 'sharp';
+import { AzureBlobStore } from '../../src/adapters/AzureBlobStore';
+import { startAzurite } from '../../src/cli/startAzurite';
+import { startEmulator } from '../../src/emulator/startEmulator';
+import { BlobServiceClient } from '@azure/storage-blob';
+import { runChild } from './child';
+import { noisePng, noiseWav, photoJpeg, screenshotPng } from './fixtures';
+import type { BytesSentArgs, BytesSentResult } from './figures/bytesSent';
+import type { ColdStartArgs, ColdStartResult } from './figures/coldStart';
+import type { MemoryArgs, MemoryChain, MemoryResult } from './figures/memory';
+import type { OverheadArgs, OverheadResult } from './figures/overhead';
+import type { ThroughputArgs, ThroughputResult } from './figures/throughput';
+import { scaleOut, type ScaleOutFigure } from './scaleOut';
+import { median, round, summarize, type Summary } from './stats';
+
+const REPEATS = 3;
+const MiB = 1024 * 1024;
+
+interface Row {
+  figure: string;
+  measured: string;
+  floor: string;
+  ratio: string;
+  target: string;
+  met: boolean | undefined;
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const azurite = await startAzurite();
+  const fast = await startEmulator({ key: 'bench-key' });
+  const slow = await startEmulator({ key: 'bench-key', latencyMs: 200 });
+  const log = (line: string): void => {
+    console.error(`[bench ${Math.round((performance.now() - started) / 1000)}s] ${line}`);
+  };
+  try {
+    const service = BlobServiceClient.fromConnectionString(azurite.connectionString);
+    const blobs = new AzureBlobStore(service);
+    const container = 'bench-in';
+    const output = 'bench-out';
+    await blobs.createContainerIfNotExists(container);
+    await blobs.createContainerIfNotExists(output);
+    const common = { connectionString: azurite.connectionString, container, output };
+    const fastEndpoint = `${fast.url}/models`;
+
+    log('fixtures');
+    const put = async (name: string, bytes: Uint8Array): Promise<number> => {
+      await blobs.upload(container, name, bytes);
+      return bytes.length;
+    };
+    const oneMb = await put('overhead.png', await noisePng(590, 590));
+    const small = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#c81e5a' } })
+      .png()
+      .toBuffer();
+    const flat = await sharp({ create: { width: 1600, height: 1200, channels: 3, background: '#3060a0' } })
+      .png()
+      .toBuffer();
+    await put('warm.png', flat);
+    const imageBytes = await put('large.png', await noisePng(2540, 2540));
+    const wavBytes = await put('large.wav', noiseWav(20_000_000));
+    const photoBytes = await put('photo.jpg', await photoJpeg(4032, 3024));
+    const screenshotBytes = await put('screenshot.png', await screenshotPng(3840, 2160));
+    const names = Array.from({ length: 400 }, (_, index) => `items/${String(index).padStart(3, '0')}.png`);
+    const limit = pLimit(32);
+    await Promise.all(names.map((name) => limit(() => put(name, small))));
+
+    const results: Record<string, unknown> = {};
+    const rows: Row[] = [];
+
+    log('1. overhead per item');
+    const overheadRuns: OverheadResult[] = [];
+    for (let repeat = 0; repeat < REPEATS; repeat++) {
+      overheadRuns.push(
+        await runChild<OverheadResult>('overhead', {
+          ...common,
+          endpoint: fastEndpoint,
+          name: 'overhead.png',
+          items: 30,
+          warmup: 5,
+        } satisfies OverheadArgs),
+      );
+    }
+    const overheadRatios = overheadRuns.map((run) => median(run.pipelineMs) / median(run.floorMs));
+    const pipelineAll = summarize(overheadRuns.flatMap((run) => run.pipelineMs));
+    const floorAll = summarize(overheadRuns.flatMap((run) => run.floorMs));
+    results.overhead = {
+      inputBytes: oneMb,
+      pipelineMs: pipelineAll,
+      floorMs: floorAll,
+      ratios: overheadRatios,
+    };
+    rows.push({
+      figure: `1. time per item, ${mb(oneMb)} PNG, latency 0`,
+      measured: `p50 ${ms(pipelineAll.p50)}, p99 ${ms(pipelineAll.p99)}`,
+      floor: `p50 ${ms(floorAll.p50)}, p99 ${ms(floorAll.p99)} (bare SDK)`,
+      ratio: spread(overheadRatios, '×'),
+      target: '≤ 1.3×',
+      met: median(overheadRatios) <= 1.3,
+    });
+
+    log('2. throughput');
+    const concurrency = 16;
+    const latencyMs = 200;
+    const ideal = concurrency / (latencyMs / 1000);
+    const throughputRuns: ThroughputResult[] = [];
+    for (let repeat = 0; repeat < REPEATS; repeat++) {
+      throughputRuns.push(
+        await runChild<ThroughputResult>('throughput', {
+          ...common,
+          endpoint: `${slow.url}/models`,
+          names,
+          concurrency,
+          run: `t${repeat}`,
+        } satisfies ThroughputArgs),
+      );
+    }
+    const rates = throughputRuns.map((run) => (run.succeeded / run.elapsedMs) * 1000);
+    results.throughput = { items: names.length, concurrency, latencyMs, ideal, runs: throughputRuns, rates };
+    rows.push({
+      figure: `2. throughput, ${names.length} items, latency ${latencyMs} ms, concurrency ${concurrency}`,
+      measured: `${round(median(rates), 1)} items/s`,
+      floor: `${ideal} items/s ideal`,
+      ratio: spread(
+        rates.map((rate) => rate / ideal),
+        '',
+      ),
+      target: '≥ 0.9',
+      met: median(rates) / ideal >= 0.9,
+    });
+
+    log('3. peak memory');
+    const memory: Record<string, MemoryResult[]> = {};
+    const cases: [string, string, number, MemoryChain[]][] = [
+      ['image', 'large.png', imageBytes, ['naive', 'pipeline', 'pipeline-downscale']],
+      ['wav', 'large.wav', wavBytes, ['naive', 'pipeline']],
+    ];
+    for (const [kind, name, , chains] of cases) {
+      for (let repeat = 0; repeat < 2; repeat++) {
+        for (const chain of chains) {
+          const key = `${kind}/${chain}`;
+          (memory[key] ??= []).push(
+            await runChild<MemoryResult>(
+              'memory',
+              { ...common, endpoint: fastEndpoint, name, warmupName: 'warm.png', chain } satisfies MemoryArgs,
+              { execArgv: ['--expose-gc'] },
+            ),
+          );
+        }
+      }
+    }
+    results.memory = memory;
+    for (const [kind, , bytes, chains] of cases) {
+      const naive = (memory[`${kind}/naive`] ?? []).map((run) => run.rssGrowth / run.inputBytes);
+      for (const chain of chains.filter((c) => c !== 'naive')) {
+        const runs = memory[`${kind}/${chain}`] ?? [];
+        const rss = runs.map((run) => run.rssGrowth / run.inputBytes);
+        const external = runs.map((run) => (run.externalGrowth + run.heapGrowth) / run.inputBytes);
+        rows.push({
+          figure: `3. peak RSS growth, ${mb(bytes)} ${kind.toUpperCase()}, ${chain}`,
+          measured: `${spread(rss, '×')} input (heap+external ${spread(external, '×')})`,
+          floor: `naive chain ${spread(naive, '×')}; floor 1× (the bytes)`,
+          ratio: spread(rss, '×'),
+          target: '≤ 2.5×',
+          met: median(rss) <= 2.5,
+        });
+      }
+    }
+
+    log('4. cold start');
+    const functionsDir = path.join(__dirname, '..', '..', 'src', 'functions');
+    const entry = readdirSync(functionsDir)
+      .filter((file) => file.endsWith('.js'))
+      .map((file) => path.join(functionsDir, file));
+    const env = {
+      MediaStorage: azurite.connectionString,
+      AZURE_INFERENCE_ENDPOINT: fastEndpoint,
+      AZURE_INFERENCE_CREDENTIAL: 'bench-key',
+    };
+    const bare: ColdStartResult[] = [];
+    const full: ColdStartResult[] = [];
+    for (let pair = 0; pair < 9; pair++) {
+      bare.push(
+        await runChild<ColdStartResult>('coldStart', {
+          modules: ['@azure/functions'],
+          env,
+        } satisfies ColdStartArgs),
+      );
+      full.push(
+        await runChild<ColdStartResult>('coldStart', { modules: entry, env } satisfies ColdStartArgs),
+      );
+    }
+    const added = full.map((run, index) => run.loadMs - (bare[index]?.loadMs ?? Number.NaN));
+    results.coldStart = { functionModules: entry.length, bare, full, addedMs: added };
+    rows.push({
+      figure: `4. cold start: load ${entry.length} function modules`,
+      measured: `${ms(median(full.map((run) => run.loadMs)))} (${full[0]?.modulesLoaded ?? 0} modules)`,
+      floor: `${ms(median(bare.map((run) => run.loadMs)))} @azure/functions alone (${bare[0]?.modulesLoaded ?? 0} modules)`,
+      ratio: `+${spread(added, ' ms')}`,
+      target: '≤ +150 ms',
+      met: median(added) <= 150,
+    });
+
+    log('5. bytes sent');
+    const bytesSent: Record<string, BytesSentResult> = {};
+    for (const [label, name] of [
+      ['12 MP JPEG photo', 'photo.jpg'],
+      ['4K PNG screenshot', 'screenshot.png'],
+    ] as const) {
+      const result = await runChild<BytesSentResult>('bytesSent', {
+        ...common,
+        endpoint: fastEndpoint,
+        name,
+        repeats: REPEATS,
+      } satisfies BytesSentArgs);
+      bytesSent[label] = result;
+      const fewer = result.original.sentBytes / result.downscaled.sentBytes;
+      const sameTokens = result.original.promptTokens === result.downscaled.promptTokens;
+      rows.push({
+        figure: `5. bytes sent, ${label} ${result.width}×${result.height} (${mb(result.inputBytes)})`,
+        measured:
+          `${mb(result.downscaled.sentBytes)} as ${result.downscaled.width ?? 0}×${result.downscaled.height ?? 0}, ` +
+          `${ms(median(result.downscaled.totalMs))} end to end, prompt_tokens ${result.downscaled.promptTokens ?? '?'}`,
+        floor:
+          `${mb(result.original.sentBytes)} unscaled, ${ms(median(result.original.totalMs))}, ` +
+          `prompt_tokens ${result.original.promptTokens ?? '?'}`,
+        ratio: `${round(fewer, 1)}× fewer bytes${sameTokens ? ', same tokens' : ', TOKENS DIFFER'}`,
+        target: '≥ 5×, same prompt_tokens',
+        met: fewer >= 5 && sameTokens,
+      });
+    }
+    results.bytesSent = bytesSent;
+    results.sizes = { photoBytes, screenshotBytes };
+
+    log('6. scale-out');
+    const scale: ScaleOutFigure = await scaleOut({ ...common, endpoint: `${slow.url}/models`, log });
+    results.scaleOut = scale;
+    rows.push(scale.row);
+
+    const machine = {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? 'unknown',
+      memoryGiB: round(os.totalmem() / 1024 ** 3, 1),
+      node: process.version,
+      platform: `${os.platform()} ${os.release()}`,
+      loadAverage: os.loadavg().map((value) => round(value, 2)),
+    };
+    const totalSeconds = round((performance.now() - started) / 1000, 1);
+    printTable(rows);
+    console.log(
+      `\nMachine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}; ` +
+        `load average at the end ${machine.loadAverage.join(' ')}; bench took ${totalSeconds} s.`,
+    );
+    const dir = path.join(__dirname, '..', '..', '..', '..', 'bench', 'results');
+    mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, `perf-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+    writeFileSync(file, `${JSON.stringify({ machine, totalSeconds, rows, results }, null, 2)}\n`);
+    console.log(`Numbers: ${path.relative(process.cwd(), file)}`);
+  } finally {
+    await Promise.all([fast.close(), slow.close()]);
+    await azurite.stop();
+  }
+}
+
+function spread(values: readonly number[], unit: string): string {
+  const stats: Summary = summarize(values);
+  const digits = unit === ' ms' ? 0 : 2;
+  return `${round(stats.p50, digits)}${unit} [${round(stats.min, digits)}–${round(stats.max, digits)}]`;
+}
+
+function ms(value: number): string {
+  return `${round(value, 1)} ms`;
+}
+
+function mb(bytes: number): string {
+  return `${round(bytes / MiB, 2)} MiB`;
+}
+
+function printTable(rows: readonly Row[]): void {
+  const header: Row = {
+    figure: 'Figure',
+    measured: 'Measured',
+    floor: 'Floor / ideal',
+    ratio: 'Ratio [min–max]',
+    target: 'Target',
+    met: undefined,
+  };
+  const cells = (row: Row): string[] => [
+    row.figure,
+    row.measured,
+    row.floor,
+    row.ratio,
+    row.target,
+    row === header ? 'Met' : row.met === undefined ? 'n/a' : row.met ? 'yes' : 'NO',
+  ];
+  const [head, ...body] = [header, ...rows].map((row) => `| ${cells(row).join(' | ')} |`);
+  console.log([head, `|${' --- |'.repeat(6)}`, ...body].join('\n'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

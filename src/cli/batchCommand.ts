@@ -1,0 +1,203 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import { createBatchClients } from '../adapters/createBatchClients';
+import { createPipelineClients, withLogger } from '../adapters/createPipelineDeps';
+import { loadConfig, type AppConfig } from '../config';
+import { batchQueueNames } from '../core/batch/batchQueueNames';
+import type { BatchView } from '../core/batch/BatchView';
+import { createBatch } from '../core/batch/createBatch';
+import { getBatchStatus } from '../core/batch/getBatchStatus';
+import { parseBatchRequest } from '../core/batch/parseBatchRequest';
+import { consoleLogger } from './consoleLogger';
+import { runBatch } from './runBatch';
+import { runQueueWorker, type QueueBinding } from './runQueueWorker';
+
+interface BatchFlags {
+  container?: string;
+  prefix?: string;
+  manifest?: string;
+  prompt?: string;
+  system?: string;
+  detail?: string;
+  maxTokens?: number;
+  model?: string;
+  concurrency: number;
+  enqueue?: boolean;
+  force?: boolean;
+  verbose?: boolean;
+}
+
+interface WorkerFlags {
+  inFlight: number;
+  visibilityTimeout: number;
+  idleExit?: number;
+}
+
+/** `media-completions batch ...`, `batch status <id>` and `batch worker`. */
+export function registerBatchCommand(program: Command): void {
+  const batch = program
+    .command('batch')
+    .description(
+      'Process a whole container (or a JSONL manifest) as a batch: item documents under batches/<id>/items/, ' +
+        'then results.jsonl and errors.jsonl in the OpenAI Batch output format. Runs in this process, or with ' +
+        '--enqueue on the deployed app.',
+    )
+    .option('--container <name>', 'container to process (default: MEDIA_INPUT_CONTAINER)')
+    .option('--prefix <prefix>', 'only blobs whose names start with this')
+    .option(
+      '--manifest <container/name.jsonl>',
+      'JSONL lines {"custom_id","blob","prompt"?,...} instead of a container',
+    )
+    .option('--prompt <text>', 'the user prompt for every item')
+    .option('--system <text>', 'the system prompt for every item')
+    .option('--detail <level>', 'image detail: auto, low or high')
+    .option('--max-tokens <n>', 'max_tokens for every item', positiveInteger)
+    .option('--model <name>', 'model (must be in MEDIA_ALLOWED_MODELS)')
+    .option('--concurrency <n>', 'items processed at once (in-process runs)', positiveInteger, 8)
+    .option('--enqueue', 'submit to the deployed app through its queue instead of running here')
+    .option('--force', 'start a new batch even if an identical request made one before')
+    .option('--verbose', 'log pipeline progress (never payloads) on stderr')
+    .action(async (flags: BatchFlags) => {
+      const config = loadConfig();
+      const deps = await batchDeps(config, flags.verbose === true);
+      const request = parseBatchRequest(
+        {
+          ...(flags.manifest === undefined
+            ? { container: flags.container ?? config.pipeline.inputContainer, prefix: flags.prefix }
+            : { manifest: flags.manifest }),
+          prompt: flags.prompt,
+          system: flags.system,
+          detail: flags.detail,
+          max_tokens: flags.maxTokens,
+          model: flags.model,
+          force: flags.force === true,
+        },
+        config.pipeline,
+      );
+      await deps.blobs.createContainerIfNotExists(config.pipeline.outputContainer);
+      if (flags.enqueue === true) {
+        await Promise.all(
+          [config.batch.queue, batchQueueNames.plan(config.batch.queue)].map((queue) =>
+            deps.queue.createIfNotExists(queue),
+          ),
+        );
+        const { record, created } = await createBatch(deps, request);
+        process.stdout.write(
+          `Batch ${record.id} ${created ? 'submitted' : 'already exists'}; ` +
+            `follow it with: media-completions batch status ${record.id}\n`,
+        );
+        return;
+      }
+      const view = await runBatch(deps, {
+        request,
+        concurrency: flags.concurrency,
+        progress: process.stderr.isTTY,
+        write: (text) => process.stdout.write(text),
+      });
+      process.exitCode = view.status === 'completed' ? 0 : 1;
+    });
+
+  batch
+    .command('status')
+    .description('Show a batch: status, request counts, token totals and output files.')
+    .argument('<id>', 'the batch id (batch_...)')
+    .action(async (id: string) => {
+      const config = loadConfig();
+      const { blobs } = await createPipelineClients(config);
+      const view = await getBatchStatus({ blobs, settings: config.pipeline }, id);
+      if (view === undefined) throw new Error(`No batch ${id} in ${config.pipeline.outputContainer}.`);
+      process.stdout.write(formatStatus(view));
+    });
+
+  batch
+    .command('worker')
+    .description(
+      'Drain the batch queues locally with the Functions queue handlers, the way the host would (for local ' +
+        'development against Azurite without Core Tools). Needs a connection string.',
+    )
+    .option('--in-flight <n>', 'messages in flight per queue (batchSize + newBatchThreshold)', positiveInteger, 16)
+    .option(
+      '--visibility-timeout <seconds>',
+      'how long a received message stays hidden',
+      positiveInteger,
+      300,
+    )
+    .option('--idle-exit <ms>', 'exit after the queues were empty this long', positiveInteger)
+    .action(async (flags: WorkerFlags) => {
+      const config = loadConfig();
+      if (config.storage.kind !== 'connectionString') {
+        throw new Error('batch worker needs a storage connection string (MediaStorage).');
+      }
+      const { QueueServiceClient } = await import('@azure/storage-queue');
+      const service = QueueServiceClient.fromConnectionString(config.storage.connectionString);
+      const bindings = await queueBindings(config);
+      await Promise.all(bindings.map((binding) => service.getQueueClient(binding.queue).createIfNotExists()));
+      const stats = await runQueueWorker({
+        service,
+        bindings,
+        maxDequeueCount: config.batch.maxDequeueCount,
+        visibilityTimeoutSeconds: flags.visibilityTimeout,
+        concurrency: flags.inFlight,
+        ...(flags.idleExit === undefined ? {} : { idleExitMs: flags.idleExit }),
+        log: (line) => process.stderr.write(`${line}\n`),
+      });
+      process.stdout.write(`${JSON.stringify(stats)}\n`);
+    });
+}
+
+async function batchDeps(config: AppConfig, verbose: boolean) {
+  const [pipeline, batch] = await Promise.all([
+    createPipelineClients(config),
+    createBatchClients(config.storage),
+  ]);
+  return { ...withLogger(pipeline, consoleLogger(verbose)), ...batch, batch: config.batch };
+}
+
+/** The Functions' own handlers, loaded only here: their modules register with `app` and read settings at load. */
+async function queueBindings(config: AppConfig): Promise<QueueBinding[]> {
+  const [items, plan, finalize, poison] = await Promise.all([
+    import('../functions/processBatchItem'),
+    import('../functions/planBatch'),
+    import('../functions/finalizeBatch'),
+    import('../functions/batchPoison'),
+  ]);
+  const queue = config.batch.queue;
+  return [
+    { queue: batchQueueNames.plan(queue), functionName: 'planBatch', handler: plan.planBatch },
+    { queue, functionName: 'processBatchItem', handler: items.processBatchItem },
+    { queue: batchQueueNames.poison(queue), functionName: 'batchPoison', handler: poison.batchPoison },
+    {
+      queue: batchQueueNames.finalize(queue),
+      functionName: 'finalizeBatch',
+      handler: finalize.finalizeBatch,
+    },
+  ];
+}
+
+function formatStatus(view: BatchView): string {
+  const counts = view.request_counts;
+  const done = counts.completed + counts.failed;
+  const when = (seconds: number | null): string =>
+    seconds === null ? '-' : new Date(seconds * 1000).toISOString();
+  return [
+    `Batch ${view.id}: ${view.status}`,
+    `Progress: ${done}/${counts.total} (${counts.completed} completed, ${counts.failed} failed` +
+      `${counts.cancelled > 0 ? `, ${counts.cancelled} cancelled` : ''})`,
+    `Tokens: ${view.usage.prompt_tokens} prompt, ${view.usage.completion_tokens} completion, ` +
+      `${view.usage.total_tokens} total`,
+    `Created: ${when(view.created_at)}  Completed: ${when(view.completed_at)}  Cancelled: ${when(view.cancelled_at)}`,
+    ...(view.output_file === null
+      ? []
+      : [
+          `Results: ${view.output_container}/${view.output_file}`,
+          `Errors: ${view.output_container}/${view.error_file ?? ''}`,
+        ]),
+    '',
+  ].join('\n');
+}
+
+function positiveInteger(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isSafeInteger(parsed) || parsed < 1)
+    throw new InvalidArgumentError('Expected a positive integer.');
+  return parsed;
+}

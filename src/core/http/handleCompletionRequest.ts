@@ -1,0 +1,333 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { complete } from '../complete';
+import type { CompletionStreamEvent } from '../CompletionStreamEvent';
+import type { ResultDocument, SourceInfo } from '../documents';
+import { isMediaCompletionsError, type MediaCompletionsError } from '../errors';
+import type { ImageUrlInput } from '../ImageUrlInput';
+import type { MediaInfo } from '../media/MediaInfo';
+import { ModelCallError } from '../ModelCallError';
+import type { MediaInput } from '../prepareCompletion';
+import type { PipelineDeps } from '../processBlob';
+import type { RequestSummary } from '../RequestSummary';
+import type { SentMedia } from '../SentMedia';
+import { startCompletionStream } from '../startCompletionStream';
+import type { HttpAnswer } from './HttpAnswer';
+import { httpError } from './httpError';
+import type { HttpRequestLike } from './HttpRequestLike';
+import type { HttpSettings } from './HttpSettings';
+import { httpStatusFor } from './httpStatusFor';
+import { parseCompletionRequest } from './parseCompletionRequest';
+import type { ParsedCompletionRequest } from './ParsedCompletionRequest';
+import type { RequestMedia } from './RequestMedia';
+
+export interface HttpCompletionDeps extends PipelineDeps {
+  http: HttpSettings;
+  /** The request's id (document name, logs); tests pin it. */
+  newId?: () => string;
+}
+
+/** How one media item is described in an answer: what detection found, never the bytes. */
+export type MediaDescription =
+  | ({ source: 'file' | 'data' | 'raw' | 'blob'; size: number } & DescribedInfo)
+  | { kind: 'image'; source: 'url' };
+
+type DescribedInfo =
+  | { kind: 'image'; mimeType: string; width: number; height: number }
+  | { kind: 'audio'; mimeType: string; durationSeconds: number };
+
+interface Resolved {
+  inputs: (MediaInput | ImageUrlInput)[];
+  /** Per input: where it came from, and for inline bytes the source a result document records. */
+  origins: (
+    { from: 'url' } | { from: 'file' | 'data' | 'raw' | 'blob'; source: SourceInfo & { sha256: string } }
+  )[];
+}
+
+interface Completed {
+  media: MediaInfo[];
+  sent: SentMedia[];
+  request: RequestSummary;
+  model: string | null;
+  completion: string | null;
+  finishReason: string | null;
+  usage: unknown;
+  requestId: string | null;
+  attempts: number;
+  modelMs: number;
+}
+
+const DEFAULT_RETRY_AFTER_SECONDS = 10;
+
+/**
+ * POST /api/completions on the shared core: parse, resolve blob references, then `complete` (or
+ * `startCompletionStream` with `?stream=true`) under the HTTP time budget; `?save=true` also writes the result
+ * document to `<output container>/http/<yyyy-mm-dd>/<id>.json`. Every failure becomes
+ * `{"error":{"code","message"}}` with the status `httpStatusFor` gives; nothing of the payload or the key is
+ * ever echoed or logged.
+ */
+export async function handleCompletionRequest(
+  deps: HttpCompletionDeps,
+  request: HttpRequestLike,
+): Promise<HttpAnswer> {
+  const started = deps.clock.now();
+  const id = (deps.newId ?? randomUUID)();
+  try {
+    const parsed = await parseCompletionRequest(request, deps.settings, deps.http);
+    const resolved = await resolveMedia(deps, parsed.media, id);
+    if (parsed.save && (resolved.inputs.length !== 1 || resolved.origins[0]?.from === 'url')) {
+      throw httpError('save_unsupported', '?save=true needs exactly one image or audio file (not a URL).');
+    }
+    const readMs = deps.clock.now() - started;
+    const budgeted = withinBudget(deps, deps.http.timeBudgetMs - readMs);
+    const input = { media: resolved.inputs, overrides: parsed.overrides };
+    if (parsed.stream) {
+      const stream = await startCompletionStream(budgeted, input);
+      return {
+        status: 200,
+        headers: {
+          'content-type': 'text/event-stream; charset=utf-8',
+          'cache-control': 'no-cache',
+          'x-accel-buffering': 'no',
+        },
+        events: sse(deps, { id, started, readMs, parsed, resolved }, stream, stream.events),
+      };
+    }
+    const result = await complete(budgeted, input);
+    return {
+      status: 200,
+      headers: {},
+      json: await answer(deps, { id, started, readMs, parsed, resolved }, result),
+    };
+  } catch (error) {
+    return errorAnswer(deps, id, error);
+  }
+}
+
+interface Run {
+  id: string;
+  started: number;
+  readMs: number;
+  parsed: ParsedCompletionRequest;
+  resolved: Resolved;
+}
+
+/** The retry budget cut to what is left of the HTTP budget, so that the answer comes before the cut-off. */
+function withinBudget(deps: HttpCompletionDeps, remainingMs: number): HttpCompletionDeps {
+  const { retry } = deps.settings;
+  const totalBudgetMs = Math.max(1, Math.min(retry.totalBudgetMs, remainingMs));
+  return { ...deps, settings: { ...deps.settings, retry: { ...retry, totalBudgetMs } } };
+}
+
+async function resolveMedia(
+  deps: HttpCompletionDeps,
+  media: readonly RequestMedia[],
+  id: string,
+): Promise<Resolved> {
+  const resolved: Resolved = { inputs: [], origins: [] };
+  for (const item of media) {
+    if (item.from === 'url') {
+      resolved.inputs.push({ url: item.url });
+      resolved.origins.push({ from: 'url' });
+      continue;
+    }
+    const { bytes, source } =
+      item.from === 'blob'
+        ? await readBlob(deps, item.container, item.name)
+        : {
+            bytes: item.bytes,
+            source: {
+              container: 'http',
+              name: item.fileName ?? 'request',
+              etag: id,
+              contentType: item.declaredType ?? null,
+              size: item.bytes.length,
+            },
+          };
+    resolved.inputs.push({ bytes });
+    resolved.origins.push({
+      from: item.from,
+      source: { ...source, sha256: createHash('sha256').update(bytes).digest('hex') },
+    });
+  }
+  return resolved;
+}
+
+async function readBlob(
+  deps: HttpCompletionDeps,
+  container: string,
+  name: string,
+): Promise<{ bytes: Uint8Array; source: SourceInfo }> {
+  const properties = await deps.blobs.getProperties(container, name);
+  if (properties === undefined) {
+    throw httpError(
+      'blob_not_found',
+      `Blob "${name.slice(0, 200)}" does not exist in container "${container}".`,
+    );
+  }
+  if (properties.size > deps.settings.maxBytes) {
+    throw httpError(
+      'too_large',
+      `The blob is ${properties.size} bytes; the limit is ${deps.settings.maxBytes} bytes.`,
+    );
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = await deps.blobs.download(container, name, { ifMatch: properties.etag });
+  } catch (error) {
+    if (isMediaCompletionsError(error) && error.code === 'source_not_found') {
+      throw httpError(
+        'blob_not_found',
+        `Blob "${name.slice(0, 200)}" does not exist in container "${container}".`,
+      );
+    }
+    throw error;
+  }
+  return {
+    bytes,
+    source: {
+      container,
+      name,
+      etag: properties.etag,
+      contentType: properties.contentType ?? null,
+      size: properties.size,
+    },
+  };
+}
+
+function describe(resolved: Resolved, media: readonly MediaInfo[]): MediaDescription[] {
+  let inline = 0;
+  return resolved.origins.map((origin) => {
+    if (origin.from === 'url') return { kind: 'image', source: 'url' };
+    const info = media[inline];
+    inline += 1;
+    if (info === undefined) throw new TypeError('The completion described fewer media than were sent.');
+    const common = { source: origin.from, size: origin.source.size, mimeType: info.mimeType };
+    return info.kind === 'image'
+      ? { kind: 'image', ...common, width: info.width, height: info.height }
+      : { kind: 'audio', ...common, durationSeconds: info.durationSeconds };
+  });
+}
+
+async function answer(
+  deps: HttpCompletionDeps,
+  run: Run,
+  result: Completed,
+): Promise<Record<string, unknown>> {
+  const saved = run.parsed.save ? await save(deps, run, result) : undefined;
+  const totalMs = deps.clock.now() - run.started;
+  deps.logger.info('HTTP completion answered', {
+    id: run.id,
+    media: run.resolved.inputs.length,
+    attempts: result.attempts,
+    modelMs: result.modelMs,
+    totalMs,
+    saved: saved !== undefined,
+  });
+  return {
+    id: run.id,
+    model: result.model,
+    completion: result.completion,
+    finishReason: result.finishReason,
+    usage: result.usage,
+    media: describe(run.resolved, result.media),
+    requestId: result.requestId,
+    attempts: result.attempts,
+    timings: { readMs: run.readMs, modelMs: result.modelMs, totalMs },
+    ...(saved === undefined ? {} : { saved }),
+  };
+}
+
+/** The pipeline's result document, create-only under a fresh name: a retried request gets a new id. */
+async function save(
+  deps: HttpCompletionDeps,
+  run: Run,
+  result: Completed,
+): Promise<{ container: string; name: string }> {
+  const [origin] = run.resolved.origins;
+  const [media] = result.media;
+  const [sent] = result.sent;
+  if (origin === undefined || origin.from === 'url' || media === undefined || sent === undefined) {
+    throw new TypeError('A saved completion needs exactly one inline media item.');
+  }
+  const now = deps.clock.now();
+  const document: ResultDocument = {
+    schemaVersion: 1,
+    status: 'succeeded',
+    source: origin.source,
+    media,
+    sent,
+    request: result.request,
+    model: result.model,
+    completion: result.completion,
+    finishReason: result.finishReason,
+    usage: result.usage,
+    requestId: result.requestId,
+    attempts: result.attempts,
+    timings: { downloadMs: run.readMs, modelMs: result.modelMs, totalMs: now - run.started },
+    createdAt: new Date(now).toISOString(),
+  };
+  const container = deps.settings.outputContainer;
+  const name = `http/${document.createdAt.slice(0, 10)}/${run.id}.json`;
+  const written = await deps.blobs.writeJson(container, name, document, { ifNoneMatch: '*' });
+  if (!written.written) throw httpError('write_conflict', `Result document ${name} already exists.`);
+  return { container, name };
+}
+
+async function* sse(
+  deps: HttpCompletionDeps,
+  run: Run,
+  stream: Omit<Completed, 'model' | 'completion' | 'finishReason' | 'usage'>,
+  events: AsyncIterable<CompletionStreamEvent>,
+): AsyncGenerator<Uint8Array> {
+  let completion = '';
+  try {
+    for await (const event of events) {
+      if (event.type === 'delta') {
+        completion += event.content;
+        yield sseEvent('delta', { content: event.content });
+      } else {
+        const done = await answer(deps, run, { ...stream, ...event, completion });
+        yield sseEvent('done', done);
+      }
+    }
+  } catch (error) {
+    const { json } = errorAnswer(deps, run.id, error);
+    yield sseEvent('error', json);
+  }
+}
+
+function sseEvent(name: string, data: unknown): Uint8Array {
+  return Buffer.from(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`, 'utf8');
+}
+
+function errorAnswer(
+  deps: HttpCompletionDeps,
+  id: string,
+  error: unknown,
+): { status: number; headers: Record<string, string>; json: unknown } {
+  if (!isMediaCompletionsError(error)) {
+    deps.logger.error('HTTP completion failed unexpectedly', {
+      id,
+      error: error instanceof Error ? error.name : 'unknown',
+    });
+    return {
+      status: 500,
+      headers: {},
+      json: { error: { code: 'internal_error', message: 'The request failed unexpectedly.' } },
+    };
+  }
+  const status = httpStatusFor(error);
+  deps.logger.warn('HTTP completion refused', { id, code: error.code, status, attempts: attemptsOf(error) });
+  const headers: Record<string, string> = {};
+  if (status === 429) headers['retry-after'] = String(retryAfterSeconds(error));
+  return { status, headers, json: { error: { code: error.code, message: error.message } } };
+}
+
+function attemptsOf(error: MediaCompletionsError): number {
+  return error instanceof ModelCallError ? error.attempts : 0;
+}
+
+function retryAfterSeconds(error: MediaCompletionsError): number {
+  const ms = error instanceof ModelCallError ? error.retryAfterMs : undefined;
+  return ms === undefined ? DEFAULT_RETRY_AFTER_SECONDS : Math.max(1, Math.ceil(ms / 1000));
+}

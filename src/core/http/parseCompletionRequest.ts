@@ -1,0 +1,329 @@
+import type { CompletionOverrides } from '../CompletionOverrides';
+import { isRecord } from '../isRecord';
+import type { PipelineSettings } from '../PipelineSettings';
+import { httpError } from './httpError';
+import type { HttpRequestLike } from './HttpRequestLike';
+import type { HttpSettings } from './HttpSettings';
+import type { ParsedCompletionRequest } from './ParsedCompletionRequest';
+import { readBodyWithin } from './readBodyWithin';
+import type { RequestMedia } from './RequestMedia';
+
+/** Room for the prompt, the other fields and the multipart or JSON framing, on top of the media. */
+const FRAMING_BYTES = 1024 * 1024;
+/** `{ "media": [ { ... } ] }` is three levels deep; anything much deeper is not a request of ours. */
+const MAX_JSON_DEPTH = 8;
+const MAX_URL_CHARS = 8192;
+const MAX_BLOB_NAME_CHARS = 1024;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const OPTION_NAMES = ['system', 'detail', 'max_tokens', 'model'] as const;
+const JSON_FIELDS = new Set<string>(['prompt', 'media', ...OPTION_NAMES]);
+const FORM_TEXT_FIELDS = new Set<string>(['prompt', ...OPTION_NAMES]);
+
+/**
+ * Turns a POST /api/completions request into media and overrides, by content type: `multipart/form-data`
+ * (`file` parts and text fields), `application/json` (`prompt`, `media[]` and options) or a raw `image/*`,
+ * `audio/*` or `application/octet-stream` body with `?prompt=`. Every size is bounded while reading; the media
+ * type is left to detection from the bytes.
+ *
+ * @throws MediaCompletionsError with `retryable: false` and a code `httpStatusFor` maps to 400, 413 or 415.
+ */
+export async function parseCompletionRequest(
+  request: HttpRequestLike,
+  settings: PipelineSettings,
+  http: HttpSettings,
+): Promise<ParsedCompletionRequest> {
+  const save = flag(request.query, 'save');
+  const stream = flag(request.query, 'stream');
+  const contentType = request.headers.get('content-type') ?? '';
+  const mime = (contentType.split(';')[0] ?? '').trim().toLowerCase();
+  const contentLength = request.headers.get('content-length');
+  // One audio clip besides the images is the most a request can carry.
+  const maxItems = settings.maxImagesPerRequest + 1;
+  if (mime === 'application/json') {
+    const limit = maxItems * Math.ceil((settings.maxBytes * 4) / 3) + FRAMING_BYTES;
+    const body = await readBodyWithin(request.body, contentLength, limit);
+    return { ...fromJson(parseJson(body), settings, http), save, stream };
+  }
+  if (mime === 'multipart/form-data') {
+    const body = await readBodyWithin(
+      request.body,
+      contentLength,
+      maxItems * settings.maxBytes + FRAMING_BYTES,
+    );
+    return { ...(await fromForm(body, contentType, settings, http)), save, stream };
+  }
+  if (mime.startsWith('image/') || mime.startsWith('audio/') || mime === 'application/octet-stream') {
+    const bytes = await readBodyWithin(request.body, contentLength, settings.maxBytes);
+    const overrides = overridesFrom((name) => request.query.get(name) ?? undefined, 'query parameter');
+    return {
+      media: [{ from: 'raw', bytes, declaredType: mime, fileName: undefined }],
+      overrides,
+      save,
+      stream,
+    };
+  }
+  throw httpError(
+    'unsupported_content_type',
+    `Content-Type ${mime === '' ? '(none)' : `"${mime.slice(0, 100)}"`} is not accepted; send multipart/form-data, ` +
+      'application/json, or the media itself as image/*, audio/* or application/octet-stream.',
+  );
+}
+
+function flag(query: URLSearchParams, name: string): boolean {
+  const value = query.get(name);
+  if (value === null) return false;
+  const lower = value.trim().toLowerCase();
+  if (lower === 'true' || lower === '1') return true;
+  if (lower === 'false' || lower === '0') return false;
+  throw httpError('invalid_option', `Query parameter "${name}" must be true or false.`);
+}
+
+/** Options from a form, a JSON body or the query: strings, except a JSON `max_tokens`, which is a number. */
+function overridesFrom(
+  read: (name: string) => unknown,
+  where: string,
+): CompletionOverrides & { prompt: string } {
+  const prompt = read('prompt');
+  if (prompt === undefined) throw httpError('missing_prompt', `The ${where} "prompt" is required.`);
+  if (typeof prompt !== 'string')
+    throw httpError('invalid_option', `The ${where} "prompt" must be a string.`);
+  const overrides: CompletionOverrides & { prompt: string } = { prompt };
+  for (const name of OPTION_NAMES) {
+    const value = read(name);
+    if (value === undefined) continue;
+    if (name === 'max_tokens') {
+      if (typeof value !== 'string' && typeof value !== 'number') {
+        throw httpError('invalid_option', `The ${where} "max_tokens" must be a positive integer.`);
+      }
+      overrides.maxTokens = value;
+    } else if (typeof value !== 'string') {
+      throw httpError('invalid_option', `The ${where} "${name}" must be a string.`);
+    } else {
+      overrides[name] = value;
+    }
+  }
+  return overrides;
+}
+
+function parseJson(bytes: Uint8Array): unknown {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw httpError('invalid_json', 'The request body is not valid UTF-8.');
+  }
+  checkDepth(text);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    // The parser's message quotes the body, which may be a payload: never echo it.
+    throw httpError('invalid_json', 'The request body is not valid JSON.');
+  }
+}
+
+/** Nesting depth outside strings, checked before parsing; string contents are skipped, not scanned. */
+function checkDepth(text: string): void {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const char = text.charCodeAt(i);
+    if (char === 0x22) {
+      i = endOfString(text, i);
+    } else if (char === 0x7b || char === 0x5b) {
+      depth += 1;
+      if (depth > MAX_JSON_DEPTH) {
+        throw httpError('invalid_json', `The request body nests deeper than ${MAX_JSON_DEPTH} levels.`);
+      }
+    } else if (char === 0x7d || char === 0x5d) {
+      depth -= 1;
+    }
+  }
+}
+
+function endOfString(text: string, start: number): number {
+  let quote = text.indexOf('"', start + 1);
+  while (quote !== -1) {
+    let backslashes = 0;
+    while (text.charCodeAt(quote - 1 - backslashes) === 0x5c) backslashes += 1;
+    if (backslashes % 2 === 0) return quote;
+    quote = text.indexOf('"', quote + 1);
+  }
+  return text.length;
+}
+
+function fromJson(
+  body: unknown,
+  settings: PipelineSettings,
+  http: HttpSettings,
+): Pick<ParsedCompletionRequest, 'media' | 'overrides'> {
+  if (!isRecord(body) || Array.isArray(body)) {
+    throw httpError('invalid_request', 'The JSON body must be an object.');
+  }
+  const unknown = Object.keys(body).find((key) => !JSON_FIELDS.has(key));
+  if (unknown !== undefined) {
+    throw httpError('invalid_request', `Unknown field "${unknown.slice(0, 100)}" in the JSON body.`);
+  }
+  const overrides = overridesFrom((name) => body[name], 'field');
+  const { media } = body;
+  if (media === undefined || (Array.isArray(media) && media.length === 0)) {
+    throw httpError('no_media', 'The field "media" must list at least one item.');
+  }
+  if (!Array.isArray(media)) throw httpError('invalid_request', 'The field "media" must be an array.');
+  return { media: media.map((item: unknown, index) => jsonMedia(item, index, settings, http)), overrides };
+}
+
+function jsonMedia(
+  item: unknown,
+  index: number,
+  settings: PipelineSettings,
+  http: HttpSettings,
+): RequestMedia {
+  const where = `media[${index}]`;
+  if (!isRecord(item) || Array.isArray(item))
+    throw httpError('invalid_request', `${where} must be an object.`);
+  const sources = (['data', 'url', 'blob'] as const).filter((key) => item[key] !== undefined);
+  const extra = Object.keys(item).find((key) => !['data', 'url', 'blob', 'mimeType'].includes(key));
+  if (extra !== undefined) {
+    throw httpError('invalid_request', `Unknown field "${extra.slice(0, 100)}" in ${where}.`);
+  }
+  const [source] = sources;
+  if (sources.length !== 1 || source === undefined) {
+    throw httpError('invalid_request', `${where} must have exactly one of "data", "url" or "blob".`);
+  }
+  const value = item[source];
+  if (typeof value !== 'string') throw httpError('invalid_request', `${where}.${source} must be a string.`);
+  const { mimeType } = item;
+  if (mimeType !== undefined && (source !== 'data' || typeof mimeType !== 'string')) {
+    throw httpError('invalid_request', `${where}.mimeType is a string, and only goes with "data".`);
+  }
+  switch (source) {
+    case 'data':
+      return {
+        from: 'data',
+        bytes: decodeBase64(value, where, settings.maxBytes),
+        declaredType: mimeType,
+        fileName: undefined,
+      };
+    case 'url':
+      return { from: 'url', url: imageUrl(value, where, http) };
+    case 'blob':
+      return { from: 'blob', ...blobReference(value, where, http) };
+  }
+}
+
+function decodeBase64(text: string, where: string, maxBytes: number): Uint8Array {
+  // Checked first: Buffer.from skips characters that are not base64 without a word.
+  if (text.length % 4 !== 0 || !BASE64.test(text)) {
+    throw httpError('invalid_base64', `${where}.data is not valid base64.`);
+  }
+  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  const size = (text.length / 4) * 3 - padding;
+  if (size > maxBytes) {
+    throw httpError('too_large', `${where} is ${size} bytes; the limit is ${maxBytes} bytes.`);
+  }
+  return Buffer.from(text, 'base64');
+}
+
+function imageUrl(value: string, where: string, http: HttpSettings): string {
+  if (!http.allowImageUrls) {
+    throw httpError(
+      'url_not_allowed',
+      `${where}.url: image URLs are not enabled here (MEDIA_HTTP_ALLOW_URLS).`,
+    );
+  }
+  let url: URL | undefined;
+  try {
+    url = value.length <= MAX_URL_CHARS ? new URL(value) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (url?.protocol !== 'https:') {
+    throw httpError(
+      'invalid_url',
+      `${where}.url must be an absolute https URL of at most ${MAX_URL_CHARS} characters.`,
+    );
+  }
+  return value;
+}
+
+function blobReference(
+  value: string,
+  where: string,
+  http: HttpSettings,
+): { container: string; name: string } {
+  const slash = value.indexOf('/');
+  const container = slash === -1 ? '' : value.slice(0, slash);
+  const name = slash === -1 ? '' : value.slice(slash + 1);
+  if (name.length === 0 || name.length > MAX_BLOB_NAME_CHARS) {
+    throw httpError('invalid_request', `${where}.blob must be "<container>/<blob name>".`);
+  }
+  if (!http.blobContainers.includes(container)) {
+    throw httpError(
+      'blob_not_allowed',
+      `${where}.blob: container "${container.slice(0, 63)}" is not one this endpoint reads from.`,
+    );
+  }
+  return { container, name };
+}
+
+async function fromForm(
+  body: Uint8Array,
+  contentType: string,
+  settings: PipelineSettings,
+  http: HttpSettings,
+): Promise<Pick<ParsedCompletionRequest, 'media' | 'overrides'>> {
+  const boundary = /;\s*boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
+  const delimiter = boundary?.[1] ?? boundary?.[2];
+  if (delimiter === undefined) throw httpError('invalid_form', 'The multipart Content-Type has no boundary.');
+  // Counted before parsing: the platform parser has no limit of its own.
+  const parts = countOccurrences(body, `--${delimiter}`) - 1;
+  if (parts > http.maxParts) {
+    throw httpError('too_many_parts', `The form has ${parts} parts; the limit is ${http.maxParts}.`);
+  }
+  let form: FormData;
+  try {
+    // Deprecated for servers because it buffers the whole body; ours is already read within its limit.
+    // eslint-disable-next-line @typescript-eslint/no-deprecated
+    form = await new Response(body, { headers: { 'content-type': contentType } }).formData();
+  } catch {
+    throw httpError('invalid_form', 'The request body is not a valid multipart form.');
+  }
+  const fields = new Map<string, string>();
+  const media: RequestMedia[] = [];
+  for (const [name, value] of form) {
+    if (name === 'file') {
+      if (typeof value === 'string')
+        throw httpError('invalid_form', 'Form field "file" must be a file part.');
+      if (value.size > settings.maxBytes) {
+        throw httpError(
+          'too_large',
+          `File "${value.name.slice(0, 100)}" is ${value.size} bytes; the limit is ${settings.maxBytes} bytes.`,
+        );
+      }
+      const bytes = new Uint8Array(await value.arrayBuffer());
+      media.push({
+        from: 'file',
+        bytes,
+        declaredType: value.type || undefined,
+        fileName: value.name || undefined,
+      });
+    } else if (FORM_TEXT_FIELDS.has(name)) {
+      if (typeof value !== 'string') throw httpError('invalid_form', `Form field "${name}" must be text.`);
+      if (fields.has(name)) throw httpError('invalid_form', `Form field "${name}" is given twice.`);
+      fields.set(name, value);
+    } else {
+      throw httpError('invalid_form', `Unknown form field "${name.slice(0, 100)}".`);
+    }
+  }
+  const overrides = overridesFrom((name) => fields.get(name), 'form field');
+  if (media.length === 0) throw httpError('no_media', 'The form has no "file" part.');
+  return { media, overrides };
+}
+
+function countOccurrences(bytes: Uint8Array, text: string): number {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const needle = Buffer.from(text, 'latin1');
+  let count = 0;
+  for (let at = buffer.indexOf(needle); at !== -1; at = buffer.indexOf(needle, at + needle.length))
+    count += 1;
+  return count;
+}

@@ -1,0 +1,36 @@
+import { app, type InvocationContext } from '@azure/functions';
+import { parseBatchMessage } from '../core/batch/BatchMessage';
+import { batchQueueNames } from '../core/batch/batchQueueNames';
+import { runBatchItem } from '../core/batch/runBatchItem';
+import { batchDeps } from './shared/batchDeps';
+import { isDroppedMessage } from './shared/isDroppedMessage';
+import { appConfig } from './shared/runtime';
+
+/**
+ * Queue trigger on `<MEDIA_BATCH_QUEUE>-poison`: an item the host stopped delivering gets its
+ * `retries_exhausted` error document (unless one exists) and is counted, so the batch can still finish.
+ */
+export async function batchPoison(message: unknown, context: InvocationContext): Promise<void> {
+  try {
+    const item = parseBatchMessage(message, 'item');
+    const deps = await batchDeps(context);
+    const outcome = await runBatchItem(deps, item, {
+      dequeueCount: deps.batch.maxDequeueCount,
+      poisoned: true,
+    });
+    context.log(`batchPoison: ${outcome}`);
+  } catch (error) {
+    if (isDroppedMessage(error)) {
+      context.warn(`batchPoison: dropped (${error.code})`);
+      return;
+    }
+    throw error;
+  }
+}
+
+const config = appConfig();
+app.storageQueue('batchPoison', {
+  queueName: batchQueueNames.poison(config.batch.queue),
+  connection: config.storage.setting,
+  handler: batchPoison,
+});

@@ -1,0 +1,31 @@
+import { app, type InvocationContext } from '@azure/functions';
+import { parseBatchMessage } from '../core/batch/BatchMessage';
+import { batchQueueNames } from '../core/batch/batchQueueNames';
+import { finalizeBatchPage } from '../core/batch/finalizeBatchPage';
+import { batchDeps } from './shared/batchDeps';
+import { isDroppedMessage } from './shared/isDroppedMessage';
+import { appConfig } from './shared/runtime';
+
+/**
+ * Queue trigger on `<MEDIA_BATCH_QUEUE>-finalize`: writes one page of results.jsonl / errors.jsonl as blocks and
+ * enqueues the next page; the last page commits the files and completes the batch.
+ */
+export async function finalizeBatch(message: unknown, context: InvocationContext): Promise<void> {
+  try {
+    const outcome = await finalizeBatchPage(await batchDeps(context), parseBatchMessage(message, 'finalize'));
+    context.log(`finalizeBatch: ${outcome}`);
+  } catch (error) {
+    if (isDroppedMessage(error)) {
+      context.warn(`finalizeBatch: dropped (${error.code})`);
+      return;
+    }
+    throw error;
+  }
+}
+
+const config = appConfig();
+app.storageQueue('finalizeBatch', {
+  queueName: batchQueueNames.finalize(config.batch.queue),
+  connection: config.storage.setting,
+  handler: finalizeBatch,
+});

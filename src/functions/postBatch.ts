@@ -1,0 +1,40 @@
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import { createBatch } from '../core/batch/createBatch';
+import { getBatchStatus } from '../core/batch/getBatchStatus';
+import { parseBatchRequest } from '../core/batch/parseBatchRequest';
+import { batchDeps } from './shared/batchDeps';
+import { batchErrorResponse, batchFailure } from './shared/batchHttp';
+
+/** Body bigger than any valid request (prompts are capped by MEDIA_MAX_PROMPT_CHARS). */
+const MAX_BODY_CHARS = 64 * 1024;
+
+/**
+ * `POST /api/batches`: validates the request, writes `batches/<id>/batch.json` and enqueues the planner; answers
+ * 202 with the batch and its status URL (200 with the existing batch when an identical request made it before).
+ */
+export async function postBatch(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  const text = await request.text();
+  if (text.length > MAX_BODY_CHARS)
+    return batchErrorResponse(413, 'request_too_large', 'The body is too large.');
+  let body: unknown;
+  try {
+    body = text.trim() === '' ? {} : (JSON.parse(text) as unknown);
+  } catch {
+    return batchErrorResponse(400, 'invalid_json', 'The body is not JSON.');
+  }
+  try {
+    const deps = await batchDeps(context);
+    const { record, created } = await createBatch(deps, parseBatchRequest(body, deps.settings));
+    const statusUrl = `${new URL(request.url).origin}/api/batches/${record.id}`;
+    const view = await getBatchStatus(deps, record.id);
+    return {
+      status: created ? 202 : 200,
+      headers: { Location: statusUrl },
+      jsonBody: { ...view, status_url: statusUrl },
+    };
+  } catch (error) {
+    return batchFailure(error);
+  }
+}
+
+app.http('postBatch', { methods: ['POST'], route: 'batches', authLevel: 'function', handler: postBatch });

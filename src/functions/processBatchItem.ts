@@ -1,0 +1,34 @@
+import { app, type InvocationContext } from '@azure/functions';
+import { parseBatchMessage } from '../core/batch/BatchMessage';
+import { runBatchItem } from '../core/batch/runBatchItem';
+import { batchDeps } from './shared/batchDeps';
+import { isDroppedMessage } from './shared/isDroppedMessage';
+import { dequeueCountOf } from './shared/queueDelivery';
+import { appConfig } from './shared/runtime';
+
+/**
+ * Queue trigger on `MEDIA_BATCH_QUEUE`: one batch item through the blob pipeline. Returning acknowledges the
+ * message (its document exists and is counted); a retryable failure is rethrown so the host redelivers it, except
+ * on the last delivery, which records the item instead. A malformed message or an unknown batch is dropped.
+ */
+export async function processBatchItem(message: unknown, context: InvocationContext): Promise<void> {
+  let outcome: string;
+  try {
+    const item = parseBatchMessage(message, 'item');
+    outcome = await runBatchItem(await batchDeps(context), item, { dequeueCount: dequeueCountOf(context) });
+  } catch (error) {
+    if (isDroppedMessage(error)) {
+      context.warn(`processBatchItem: dropped (${error.code})`);
+      return;
+    }
+    throw error;
+  }
+  context.log(`processBatchItem: ${outcome}`);
+}
+
+const config = appConfig();
+app.storageQueue('processBatchItem', {
+  queueName: config.batch.queue,
+  connection: config.storage.setting,
+  handler: processBatchItem,
+});

@@ -1,0 +1,83 @@
+import { QueueServiceClient } from '@azure/storage-queue';
+import { Command } from 'commander';
+import { registerBatchCommand } from '../../src/cli/batchCommand';
+import { encodeImage, wav } from '../core/media/fixtures';
+import { functionsHarness, type FunctionsHarness } from '../support/functionsHarness';
+import { testConnectionString, uniqueName } from '../support/storage';
+
+let h: FunctionsHarness;
+const queue = uniqueName('cq');
+
+beforeAll(async () => {
+  h = await functionsHarness({ faults: ['503'] }, { MEDIA_BATCH_QUEUE: queue });
+});
+
+afterAll(async () => {
+  await h.close();
+});
+
+async function runCli(...args: string[]): Promise<{ output: string; exitCode: number }> {
+  const chunks: string[] = [];
+  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    chunks.push(String(chunk));
+    return true;
+  });
+  const program = new Command().exitOverride();
+  registerBatchCommand(program);
+  process.exitCode = undefined;
+  try {
+    await program.parseAsync(['node', 'media-completions', 'batch', ...args]);
+  } finally {
+    spy.mockRestore();
+  }
+  const exitCode = Number(readExitCode() ?? 0);
+  process.exitCode = undefined;
+  return { output: chunks.join(''), exitCode };
+}
+
+function readExitCode(): typeof process.exitCode {
+  return process.exitCode;
+}
+
+describe('media-completions batch', () => {
+  it('runs a batch in-process over good and bad files and prints the id and a summary', async () => {
+    await h.blobs.upload(h.input, 'cli/a.png', await encodeImage('png', 20, 20));
+    await h.blobs.upload(h.input, 'cli/b.jpg', await encodeImage('jpeg', 20, 20));
+    await h.blobs.upload(h.input, 'cli/c.wav', wav({ seconds: 0.5 }));
+    await h.blobs.upload(h.input, 'cli/notes.txt', Buffer.from('plain text'));
+    await h.blobs.upload(h.input, 'cli/empty.png', new Uint8Array(0));
+    const { output, exitCode } = await runCli('--prefix', 'cli/', '--prompt', 'Describe.', '--concurrency', '3');
+    expect(exitCode).toBe(0);
+    const id = /^Batch (batch_[0-9a-f]{24})$/m.exec(output)?.[1];
+    expect(id).toBeDefined();
+    expect(output).toContain('Status: completed');
+    expect(output).toContain('Requests: 5 total, 3 completed, 2 failed');
+    expect(output).toMatch(/Tokens: \d+ prompt, \d+ completion, \d+ total/);
+    expect(output).toContain(`Results: ${h.output}/batches/${id}/results.jsonl`);
+    const results = Buffer.from(await h.blobs.download(h.output, `batches/${id}/results.jsonl`)).toString('utf8');
+    const errors = Buffer.from(await h.blobs.download(h.output, `batches/${id}/errors.jsonl`)).toString('utf8');
+    expect(results.trim().split('\n')).toHaveLength(3);
+    expect(errors.trim().split('\n')).toHaveLength(2);
+
+    const status = await runCli('status', id ?? '');
+    expect(status.output).toContain(`Batch ${id}: completed`);
+    expect(status.output).toContain('Progress: 5/5 (3 completed, 2 failed)');
+
+    // The identical request again reports the existing batch instead of running it twice.
+    const again = await runCli('--prefix', 'cli/', '--prompt', 'Describe.');
+    expect(again.output).toContain(`Batch ${id} (existing; pass --force for a new run)`);
+  });
+
+  it('--enqueue submits the batch to the app through the plan queue', async () => {
+    await h.blobs.upload(h.input, 'enq/a.png', await encodeImage('png', 4, 4));
+    const { output } = await runCli('--prefix', 'enq/', '--enqueue');
+    const id = /Batch (batch_[0-9a-f]{24}) submitted/.exec(output)?.[1];
+    expect(id).toBeDefined();
+    const plans = QueueServiceClient.fromConnectionString(testConnectionString()).getQueueClient(`${queue}-plan`);
+    const { receivedMessageItems } = await plans.receiveMessages({ numberOfMessages: 32 });
+    const messages = receivedMessageItems.map((message) =>
+      JSON.parse(Buffer.from(message.messageText, 'base64').toString('utf8')),
+    );
+    expect(messages).toContainEqual({ type: 'plan', batchId: id, page: 0, index: 0 });
+  });
+});

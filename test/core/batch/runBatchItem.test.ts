@@ -1,0 +1,51 @@
+import { MemoryWorkQueue } from '../../../src/adapters/MemoryWorkQueue';
+import { parseBatchMessage } from '../../../src/core/batch/BatchMessage';
+import { batchQueueNames } from '../../../src/core/batch/batchQueueNames';
+import { createBatch } from '../../../src/core/batch/createBatch';
+import { getBatchStatus } from '../../../src/core/batch/getBatchStatus';
+import { parseBatchRequest } from '../../../src/core/batch/parseBatchRequest';
+import { planBatchPage } from '../../../src/core/batch/planBatchPage';
+import { runBatchItem } from '../../../src/core/batch/runBatchItem';
+import { encodeImage } from '../media/fixtures';
+import { batchHarness, type BatchHarness } from '../../support/batchHarness';
+import { expectValidErrorDocument } from '../../support/documentSchemas';
+
+let h: BatchHarness;
+
+beforeAll(async () => {
+  // Every model call is throttled: each delivery spends its retry budget and fails.
+  h = await batchHarness({ faultRate: 1, faultKinds: ['503'] }, { MEDIA_RETRY_MAX_ATTEMPTS: '2' });
+});
+
+afterAll(async () => {
+  await h.close();
+});
+
+describe('runBatchItem with transient failures', () => {
+  it('throws before the last delivery, records retries_exhausted on it, and the poison path records too', async () => {
+    const png = await encodeImage('png', 8, 8);
+    await Promise.all(['t/1.png', 't/2.png'].map((name) => h.blobs.upload(h.input, name, png)));
+    const queue = new MemoryWorkQueue();
+    const deps = { ...h.batchDeps, queue };
+    const { record } = await createBatch(deps, parseBatchRequest({ container: h.input, prefix: 't/' }, deps.settings));
+    await planBatchPage(deps, parseBatchMessage(queue.take(batchQueueNames.plan(deps.batch.queue)), 'plan'));
+    const first = parseBatchMessage(queue.take(deps.batch.queue), 'item');
+    const second = parseBatchMessage(queue.take(deps.batch.queue), 'item');
+
+    await expect(runBatchItem(deps, first, { dequeueCount: 1 })).rejects.toMatchObject({ retryable: true });
+    expect(await h.blobs.readJson(h.output, `batches/${record.id}/items/t/1.png.error.json`)).toBeUndefined();
+    const last = deps.batch.maxDequeueCount;
+    expect(await runBatchItem(deps, first, { dequeueCount: last })).toBe('failed');
+    const document = (await h.blobs.readJson(h.output, `batches/${record.id}/items/t/1.png.error.json`))?.value;
+    expectValidErrorDocument(document);
+    expect(document).toMatchObject({ error: { code: 'retries_exhausted', retryable: true, attempts: last } });
+
+    const calls = h.emulator.stats().chatCompletions;
+    expect(await runBatchItem(deps, second, { dequeueCount: last, poisoned: true })).toBe('failed');
+    expect(h.emulator.stats().chatCompletions).toBe(calls);
+    expect(await getBatchStatus(deps, record.id)).toMatchObject({
+      status: 'finalizing',
+      request_counts: { total: 2, completed: 0, failed: 2 },
+    });
+  });
+});

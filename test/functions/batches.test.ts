@@ -1,0 +1,132 @@
+import { HttpRequest } from '@azure/functions';
+import { QueueServiceClient } from '@azure/storage-queue';
+import type { BatchView } from '../../src/core/batch/BatchView';
+import type { ItemMessage } from '../../src/core/batch/BatchMessage';
+import type * as BatchPoisonModule from '../../src/functions/batchPoison';
+import type * as GetBatchModule from '../../src/functions/getBatch';
+import type * as PlanBatchModule from '../../src/functions/planBatch';
+import type * as PostBatchModule from '../../src/functions/postBatch';
+import type * as PostBatchCancelModule from '../../src/functions/postBatchCancel';
+import type * as ProcessBatchItemModule from '../../src/functions/processBatchItem';
+import { encodeImage } from '../core/media/fixtures';
+import { expectValidErrorDocument } from '../support/documentSchemas';
+import { functionsHarness, type FunctionsHarness } from '../support/functionsHarness';
+import { testConnectionString, uniqueName } from '../support/storage';
+
+let h: FunctionsHarness;
+let queue: string;
+let post: typeof PostBatchModule;
+let get: typeof GetBatchModule;
+let cancel: typeof PostBatchCancelModule;
+let plan: typeof PlanBatchModule;
+let item: typeof ProcessBatchItemModule;
+let poison: typeof BatchPoisonModule;
+const queues = QueueServiceClient.fromConnectionString(testConnectionString());
+
+beforeAll(async () => {
+  queue = uniqueName('fq');
+  h = await functionsHarness({ faultRate: 1, faultKinds: ['503'] }, { MEDIA_BATCH_QUEUE: queue, MEDIA_RETRY_MAX_ATTEMPTS: '1' });
+  post = await import('../../src/functions/postBatch');
+  get = await import('../../src/functions/getBatch');
+  cancel = await import('../../src/functions/postBatchCancel');
+  plan = await import('../../src/functions/planBatch');
+  item = await import('../../src/functions/processBatchItem');
+  poison = await import('../../src/functions/batchPoison');
+});
+
+afterAll(async () => {
+  await h.close();
+});
+
+const postJson = (body: string) =>
+  post.postBatch(
+    new HttpRequest({ method: 'POST', url: 'https://app.example/api/batches', body: { string: body } }),
+    h.context('postBatch', {}),
+  );
+
+/** Receives every message of `name` (as the host would hand them over: decoded JSON). */
+async function receiveAll(name: string): Promise<unknown[]> {
+  const client = queues.getQueueClient(name);
+  const messages: unknown[] = [];
+  for (;;) {
+    const { receivedMessageItems } = await client.receiveMessages({ numberOfMessages: 32 });
+    if (receivedMessageItems.length === 0) return messages;
+    for (const message of receivedMessageItems) {
+      messages.push(JSON.parse(Buffer.from(message.messageText, 'base64').toString('utf8')));
+      await client.deleteMessage(message.messageId, message.popReceipt);
+    }
+  }
+}
+
+describe('batch HTTP functions and queue handlers', () => {
+  it('answers 400 for a bad body and 404 for an unknown batch', async () => {
+    expect(await postJson('{')).toMatchObject({ status: 400, jsonBody: { error: { code: 'invalid_json' } } });
+    expect(await postJson('{"detail":"ultra"}')).toMatchObject({
+      status: 400,
+      jsonBody: { error: { code: 'invalid_batch_request', message: expect.stringContaining('detail') } },
+    });
+    const unknown = await get.getBatch(
+      new HttpRequest({ method: 'GET', url: 'https://app.example/api/batches/x', params: { id: 'batch_000000000000000000000000' } }),
+      h.context('getBatch', {}),
+    );
+    expect(unknown.status).toBe(404);
+  });
+
+  it('creates, plans, cancels and records items through the handlers, poison included', async () => {
+    const png = await encodeImage('png', 8, 8);
+    await Promise.all(['h/1.png', 'h/2.png', 'h/3.png'].map((name) => h.blobs.upload(h.input, name, png)));
+    const created = await postJson(JSON.stringify({ prefix: 'h/' }));
+    expect(created).toMatchObject({ status: 202, jsonBody: { status: 'validating', object: 'batch' } });
+    const { id } = created.jsonBody as BatchView;
+    expect(await postJson(JSON.stringify({ prefix: 'h/' }))).toMatchObject({ status: 200, jsonBody: { id } });
+
+    for (const message of await receiveAll(`${queue}-plan`)) {
+      await plan.planBatch(message, h.context('planBatch', { dequeueCount: 1 }));
+    }
+    const items = (await receiveAll(queue)) as ItemMessage[];
+    expect(items.map((one) => one.name).sort()).toEqual(['h/1.png', 'h/2.png', 'h/3.png']);
+    const [first, second, third] = items;
+    if (first === undefined || second === undefined || third === undefined) throw new Error('three items expected');
+
+    // The model always fails: before the last delivery the handler throws so the host redelivers ...
+    await expect(item.processBatchItem(first, h.context('processBatchItem', { dequeueCount: 1 }))).rejects.toMatchObject({
+      retryable: true,
+    });
+    // ... on the last one it records the item instead of throwing.
+    await item.processBatchItem(first, h.context('processBatchItem', { dequeueCount: '5' }));
+    expectValidErrorDocument(
+      (await h.blobs.readJson(h.output, `batches/${id}/items/${first.name}.error.json`))?.value,
+    );
+    // A message that reached the poison queue is recorded too.
+    await poison.batchPoison(JSON.stringify(second), h.context('batchPoison', { dequeueCount: 1 }));
+    expect(await h.blobs.readJson(h.output, `batches/${id}/items/${second.name}.error.json`)).toMatchObject({
+      value: { error: { code: 'retries_exhausted' } },
+    });
+
+    const cancelled = await cancel.postBatchCancel(
+      new HttpRequest({ method: 'POST', url: `https://app.example/api/batches/${id}/cancel`, params: { id } }),
+      h.context('postBatchCancel', {}),
+    );
+    expect(cancelled.jsonBody).toMatchObject({ status: 'cancelling', request_counts: { total: 3, failed: 2 } });
+    await item.processBatchItem(third, h.context('processBatchItem', { dequeueCount: 1 }));
+    expect(await h.blobs.readJson(h.output, `batches/${id}/items/${third.name}.error.json`)).toMatchObject({
+      value: { error: { code: 'batch_cancelled' } },
+    });
+    // A malformed message can never succeed: it is dropped, not retried.
+    await item.processBatchItem('not json', h.context('processBatchItem', { dequeueCount: 1 }));
+
+    const finalize = await import('../../src/functions/finalizeBatch');
+    for (const message of await receiveAll(`${queue}-finalize`)) {
+      await finalize.finalizeBatch(message, h.context('finalizeBatch', { dequeueCount: 1 }));
+    }
+    const status = await get.getBatch(
+      new HttpRequest({ method: 'GET', url: `https://app.example/api/batches/${id}`, params: { id } }),
+      h.context('getBatch', {}),
+    );
+    expect(status.jsonBody).toMatchObject({
+      status: 'cancelled',
+      request_counts: { total: 3, completed: 0, failed: 3, cancelled: 1 },
+      output_file: `batches/${id}/results.jsonl`,
+    });
+  });
+});
