@@ -15,9 +15,20 @@ async function main(): Promise<void> {
     throw new RangeError('--inputs must be an integer >= 20.');
   const location = mkdtempSync(path.join(tmpdir(), 'media-soak-'));
   try {
-    const report = await runSoak({ inputs, location, log: (line) => console.error(line) });
+    const report = await runSoak({
+      inputs,
+      location,
+      log: (line) => {
+        console.error(line);
+      },
+    });
     console.log(JSON.stringify(report, null, 2));
-    const ok = report.documents === report.inputs && report.duplicates === 0;
+    const ok =
+      report.documents === report.inputs &&
+      report.duplicates === 0 &&
+      report.batch.status === 'completed' &&
+      report.batch.documents === report.batch.items &&
+      report.batch.bothDocuments === 0;
     if (report.callsPerModelInput > 1.3) {
       console.error(
         `Model calls per model-bound input: ${report.callsPerModelInput} (target 1.3; the 28% fault rate alone makes ≈1.39).`,

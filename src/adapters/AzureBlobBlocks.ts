@@ -20,7 +20,7 @@ export class AzureBlobBlocks implements BlobBlocks {
       });
       const chunks: Buffer[] = [];
       for await (const chunk of response.readableStreamBody ?? []) {
-        chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+        chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
       }
       return Buffer.concat(chunks);
     } catch (error) {

@@ -9,7 +9,7 @@ import { getBatchStatus } from '../core/batch/getBatchStatus';
 import { parseBatchRequest } from '../core/batch/parseBatchRequest';
 import { consoleLogger } from './consoleLogger';
 import { runBatch } from './runBatch';
-import { runQueueWorker, type QueueBinding } from './runQueueWorker';
+import type { QueueBinding } from './runQueueWorker';
 
 interface BatchFlags {
   container?: string;
@@ -114,7 +114,12 @@ export function registerBatchCommand(program: Command): void {
       'Drain the batch queues locally with the Functions queue handlers, the way the host would (for local ' +
         'development against Azurite without Core Tools). Needs a connection string.',
     )
-    .option('--in-flight <n>', 'messages in flight per queue (batchSize + newBatchThreshold)', positiveInteger, 16)
+    .option(
+      '--in-flight <n>',
+      'messages in flight per queue (batchSize + newBatchThreshold)',
+      positiveInteger,
+      16,
+    )
     .option(
       '--visibility-timeout <seconds>',
       'how long a received message stays hidden',
@@ -127,7 +132,10 @@ export function registerBatchCommand(program: Command): void {
       if (config.storage.kind !== 'connectionString') {
         throw new Error('batch worker needs a storage connection string (MediaStorage).');
       }
-      const { QueueServiceClient } = await import('@azure/storage-queue');
+      const [{ QueueServiceClient }, { runQueueWorker }] = await Promise.all([
+        import('@azure/storage-queue'),
+        import('./runQueueWorker'),
+      ]);
       const service = QueueServiceClient.fromConnectionString(config.storage.connectionString);
       const bindings = await queueBindings(config);
       await Promise.all(bindings.map((binding) => service.getQueueClient(binding.queue).createIfNotExists()));

@@ -53,6 +53,9 @@ export async function processBlob(deps: PipelineDeps, input: ProcessBlobInput): 
   const location = safeOutputLocation(
     input.output ?? defaultOutputLocation(settings.outputContainer, input.name),
   );
+  // Independent round trips: list the outcome documents while the properties are read.
+  const listing = listOutcomeNames(blobs, location);
+  listing.catch(() => undefined);
   const properties = input.properties ?? (await blobs.getProperties(input.container, input.name));
   if (properties === undefined) {
     logger.warn('Source blob no longer exists', { container: input.container, name: input.name });
@@ -66,7 +69,7 @@ export async function processBlob(deps: PipelineDeps, input: ProcessBlobInput): 
     size: properties.size,
   };
 
-  const existing = await readExisting(blobs, location, properties.etag);
+  const existing = await readExisting(blobs, location, properties.etag, await listing);
   if (existing.outcome !== undefined) {
     if (existing.outcome.status === 'succeeded') await deleteError(blobs, location);
     logger.info('Outcome already recorded; skipping', { name: input.name, status: existing.outcome.status });
@@ -164,17 +167,47 @@ interface Existing {
  * A result for this ETag, or a permanent error for it, settles the blob. A retryable error document (the poison
  * handler's) does not: a later delivery may succeed.
  */
-async function readExisting(blobs: BlobStore, location: OutputLocation, etag: string): Promise<Existing> {
-  const result = await blobs.readJson(location.container, location.resultName);
+async function readExisting(
+  blobs: BlobStore,
+  location: OutputLocation,
+  etag: string,
+  present: ReadonlySet<string> | undefined,
+): Promise<Existing> {
+  const read = (name: string): Promise<JsonBlob | undefined> =>
+    present === undefined || present.has(name)
+      ? blobs.readJson(location.container, name)
+      : Promise.resolve(undefined);
+  const result = await read(location.resultName);
   if (result !== undefined && sourceEtagOf(result.value) === etag) {
     return { outcome: result.value as ResultDocument, result };
   }
-  const error = await blobs.readJson(location.container, location.errorName);
+  const error = await read(location.errorName);
   if (error !== undefined && sourceEtagOf(error.value) === etag) {
     const document = error.value as ErrorDocument;
     if (!document.error.retryable) return { outcome: document, result };
   }
   return { outcome: undefined, result };
+}
+
+/**
+ * Which of the two documents exist, from one listing of their common prefix: usually neither does, and one list
+ * call is cheaper than two reads that fail with 404 (half the storage work of a small item). `undefined` when
+ * the listing cannot tell (no common prefix, or more than one page), and both are read instead.
+ */
+async function listOutcomeNames(
+  blobs: BlobStore,
+  location: OutputLocation,
+): Promise<Set<string> | undefined> {
+  const { resultName, errorName } = location;
+  let common = 0;
+  while (common < resultName.length && resultName[common] === errorName[common]) common++;
+  if (common === 0) return undefined;
+  const page = await blobs.listPage(location.container, {
+    prefix: resultName.slice(0, common),
+    pageSize: 50,
+  });
+  if (page.continuationToken !== undefined) return undefined;
+  return new Set(page.items.map((item) => item.name));
 }
 
 async function recordFailure(

@@ -46,7 +46,14 @@ describe('media-completions batch', () => {
     await h.blobs.upload(h.input, 'cli/c.wav', wav({ seconds: 0.5 }));
     await h.blobs.upload(h.input, 'cli/notes.txt', Buffer.from('plain text'));
     await h.blobs.upload(h.input, 'cli/empty.png', new Uint8Array(0));
-    const { output, exitCode } = await runCli('--prefix', 'cli/', '--prompt', 'Describe.', '--concurrency', '3');
+    const { output, exitCode } = await runCli(
+      '--prefix',
+      'cli/',
+      '--prompt',
+      'Describe.',
+      '--concurrency',
+      '3',
+    );
     expect(exitCode).toBe(0);
     const id = /^Batch (batch_[0-9a-f]{24})$/m.exec(output)?.[1];
     expect(id).toBeDefined();
@@ -54,8 +61,12 @@ describe('media-completions batch', () => {
     expect(output).toContain('Requests: 5 total, 3 completed, 2 failed');
     expect(output).toMatch(/Tokens: \d+ prompt, \d+ completion, \d+ total/);
     expect(output).toContain(`Results: ${h.output}/batches/${id}/results.jsonl`);
-    const results = Buffer.from(await h.blobs.download(h.output, `batches/${id}/results.jsonl`)).toString('utf8');
-    const errors = Buffer.from(await h.blobs.download(h.output, `batches/${id}/errors.jsonl`)).toString('utf8');
+    const results = Buffer.from(await h.blobs.download(h.output, `batches/${id}/results.jsonl`)).toString(
+      'utf8',
+    );
+    const errors = Buffer.from(await h.blobs.download(h.output, `batches/${id}/errors.jsonl`)).toString(
+      'utf8',
+    );
     expect(results.trim().split('\n')).toHaveLength(3);
     expect(errors.trim().split('\n')).toHaveLength(2);
 
@@ -73,10 +84,12 @@ describe('media-completions batch', () => {
     const { output } = await runCli('--prefix', 'enq/', '--enqueue');
     const id = /Batch (batch_[0-9a-f]{24}) submitted/.exec(output)?.[1];
     expect(id).toBeDefined();
-    const plans = QueueServiceClient.fromConnectionString(testConnectionString()).getQueueClient(`${queue}-plan`);
+    const plans = QueueServiceClient.fromConnectionString(testConnectionString()).getQueueClient(
+      `${queue}-plan`,
+    );
     const { receivedMessageItems } = await plans.receiveMessages({ numberOfMessages: 32 });
-    const messages = receivedMessageItems.map((message) =>
-      JSON.parse(Buffer.from(message.messageText, 'base64').toString('utf8')),
+    const messages = receivedMessageItems.map(
+      (message) => JSON.parse(Buffer.from(message.messageText, 'base64').toString('utf8')) as unknown,
     );
     expect(messages).toContainEqual({ type: 'plan', batchId: id, page: 0, index: 0 });
   });

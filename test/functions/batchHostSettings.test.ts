@@ -11,7 +11,8 @@ describe('batch queue settings', () => {
 
   it('host.json gives the last delivery the count the handler expects', () => {
     expect(queues.maxDequeueCount).toBe(testConfig().batch.maxDequeueCount);
-    const sample = (json('local.settings.sample.json').Values as Record<string, string>).MEDIA_BATCH_MAX_DEQUEUE_COUNT;
+    const sample = (json('local.settings.sample.json').Values as Record<string, string>)
+      .MEDIA_BATCH_MAX_DEQUEUE_COUNT;
     expect(Number(sample)).toBe(queues.maxDequeueCount);
   });
 
@@ -20,7 +21,12 @@ describe('batch queue settings', () => {
   });
 
   it('reads the batch settings with defaults and bounds', () => {
-    expect(testConfig().batch).toEqual({ queue: 'media-batch', planPageSize: 1000, counterShards: 16, maxDequeueCount: 5 });
+    expect(testConfig().batch).toEqual({
+      queue: 'media-batch',
+      planPageSize: 1000,
+      counterShards: 16,
+      maxDequeueCount: 5,
+    });
     expect(() => testConfig({ MEDIA_BATCH_PAGE_SIZE: '6000' })).toThrow('MEDIA_BATCH_PAGE_SIZE');
   });
 });

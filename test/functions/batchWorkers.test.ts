@@ -37,7 +37,17 @@ function worker(): Promise<{ invocations: number; failures: number; poisoned: nu
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [builtCli(), 'batch', 'worker', '--in-flight', '16', '--visibility-timeout', '60', '--idle-exit', '2500'],
+      [
+        builtCli(),
+        'batch',
+        'worker',
+        '--in-flight',
+        '16',
+        '--visibility-timeout',
+        '60',
+        '--idle-exit',
+        '2500',
+      ],
       { env: process.env, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stdout = '';
@@ -68,7 +78,9 @@ describe('batch over Storage Queues with two worker processes', () => {
       await Promise.all(
         names
           .slice(start, start + 100)
-          .map((name) => h.blobs.upload(h.input, name, name.endsWith('.txt') ? Buffer.from('not media') : png)),
+          .map((name) =>
+            h.blobs.upload(h.input, name, name.endsWith('.txt') ? Buffer.from('not media') : png),
+          ),
       );
     }
     const created = await postBatch.postBatch(
@@ -111,7 +123,9 @@ describe('batch over Storage Queues with two worker processes', () => {
       documents.push(...page.items.map((item) => item.name.slice(`batches/${id}/items/`.length)));
       token = page.continuationToken;
     } while (token !== undefined);
-    const results = documents.filter((name) => !name.endsWith('.error.json')).map((name) => name.slice(0, -5));
+    const results = documents
+      .filter((name) => !name.endsWith('.error.json'))
+      .map((name) => name.slice(0, -5));
     const errors = documents.filter((name) => name.endsWith('.error.json')).map((name) => name.slice(0, -11));
     expect(documents).toHaveLength(ITEMS);
     expect(new Set([...results, ...errors])).toEqual(new Set(names));

@@ -25,7 +25,10 @@ const queues = QueueServiceClient.fromConnectionString(testConnectionString());
 
 beforeAll(async () => {
   queue = uniqueName('fq');
-  h = await functionsHarness({ faultRate: 1, faultKinds: ['503'] }, { MEDIA_BATCH_QUEUE: queue, MEDIA_RETRY_MAX_ATTEMPTS: '1' });
+  h = await functionsHarness(
+    { faultRate: 1, faultKinds: ['503'] },
+    { MEDIA_BATCH_QUEUE: queue, MEDIA_RETRY_MAX_ATTEMPTS: '1' },
+  );
   post = await import('../../src/functions/postBatch');
   get = await import('../../src/functions/getBatch');
   cancel = await import('../../src/functions/postBatchCancel');
@@ -63,10 +66,16 @@ describe('batch HTTP functions and queue handlers', () => {
     expect(await postJson('{')).toMatchObject({ status: 400, jsonBody: { error: { code: 'invalid_json' } } });
     expect(await postJson('{"detail":"ultra"}')).toMatchObject({
       status: 400,
-      jsonBody: { error: { code: 'invalid_batch_request', message: expect.stringContaining('detail') } },
+      jsonBody: {
+        error: { code: 'invalid_batch_request', message: expect.stringContaining('detail') as string },
+      },
     });
     const unknown = await get.getBatch(
-      new HttpRequest({ method: 'GET', url: 'https://app.example/api/batches/x', params: { id: 'batch_000000000000000000000000' } }),
+      new HttpRequest({
+        method: 'GET',
+        url: 'https://app.example/api/batches/x',
+        params: { id: 'batch_000000000000000000000000' },
+      }),
       h.context('getBatch', {}),
     );
     expect(unknown.status).toBe(404);
@@ -86,10 +95,13 @@ describe('batch HTTP functions and queue handlers', () => {
     const items = (await receiveAll(queue)) as ItemMessage[];
     expect(items.map((one) => one.name).sort()).toEqual(['h/1.png', 'h/2.png', 'h/3.png']);
     const [first, second, third] = items;
-    if (first === undefined || second === undefined || third === undefined) throw new Error('three items expected');
+    if (first === undefined || second === undefined || third === undefined)
+      throw new Error('three items expected');
 
     // The model always fails: before the last delivery the handler throws so the host redelivers ...
-    await expect(item.processBatchItem(first, h.context('processBatchItem', { dequeueCount: 1 }))).rejects.toMatchObject({
+    await expect(
+      item.processBatchItem(first, h.context('processBatchItem', { dequeueCount: 1 })),
+    ).rejects.toMatchObject({
       retryable: true,
     });
     // ... on the last one it records the item instead of throwing.
@@ -104,10 +116,17 @@ describe('batch HTTP functions and queue handlers', () => {
     });
 
     const cancelled = await cancel.postBatchCancel(
-      new HttpRequest({ method: 'POST', url: `https://app.example/api/batches/${id}/cancel`, params: { id } }),
+      new HttpRequest({
+        method: 'POST',
+        url: `https://app.example/api/batches/${id}/cancel`,
+        params: { id },
+      }),
       h.context('postBatchCancel', {}),
     );
-    expect(cancelled.jsonBody).toMatchObject({ status: 'cancelling', request_counts: { total: 3, failed: 2 } });
+    expect(cancelled.jsonBody).toMatchObject({
+      status: 'cancelling',
+      request_counts: { total: 3, failed: 2 },
+    });
     await item.processBatchItem(third, h.context('processBatchItem', { dequeueCount: 1 }));
     expect(await h.blobs.readJson(h.output, `batches/${id}/items/${third.name}.error.json`)).toMatchObject({
       value: { error: { code: 'batch_cancelled' } },

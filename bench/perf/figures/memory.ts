@@ -30,6 +30,8 @@ export interface MemoryResult {
   rssGrowth: number;
   externalGrowth: number;
   heapGrowth: number;
+  /** Growth of the V8 heap's committed size (new-space resizing shows here, not in heapUsed). */
+  heapTotalGrowth: number;
 }
 
 childMain(async (): Promise<MemoryResult> => {
@@ -46,6 +48,7 @@ childMain(async (): Promise<MemoryResult> => {
     peak.rss = Math.max(peak.rss, now.rss);
     peak.external = Math.max(peak.external, now.external);
     peak.heapUsed = Math.max(peak.heapUsed, now.heapUsed);
+    peak.heapTotal = Math.max(peak.heapTotal, now.heapTotal);
   };
   const timer = setInterval(sample, 2);
   const inputBytes = await process_(args.name, `measured-${process.pid}`);
@@ -58,6 +61,7 @@ childMain(async (): Promise<MemoryResult> => {
     rssGrowth: maxRss - before.rss,
     externalGrowth: peak.external - before.external,
     heapGrowth: peak.heapUsed - before.heapUsed,
+    heapTotalGrowth: peak.heapTotal - before.heapTotal,
   };
 });
 

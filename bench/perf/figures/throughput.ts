@@ -23,6 +23,8 @@ export interface ThroughputArgs {
 export interface ThroughputResult {
   elapsedMs: number;
   succeeded: number;
+  /** CPU time of this process (user + system) per item: what the pipeline itself costs. */
+  cpuMsPerItem: number;
 }
 
 childMain(async (): Promise<ThroughputResult> => {
@@ -48,7 +50,13 @@ childMain(async (): Promise<ThroughputResult> => {
   // Warm the connection pools to the concurrency, as a running Function instance would have them.
   await Promise.all(args.names.slice(0, args.concurrency).map((name) => runOne(name, `${args.run}-warm`)));
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const outcomes = await Promise.all(args.names.map((name) => runOne(name, args.run)));
   const elapsedMs = performance.now() - started;
-  return { elapsedMs, succeeded: outcomes.filter((outcome) => outcome.status === 'succeeded').length };
+  const used = process.cpuUsage(cpu);
+  return {
+    elapsedMs,
+    succeeded: outcomes.filter((outcome) => outcome.status === 'succeeded').length,
+    cpuMsPerItem: (used.user + used.system) / 1000 / args.names.length,
+  };
 });

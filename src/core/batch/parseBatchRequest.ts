@@ -84,5 +84,8 @@ export function parseBatchRequest(body: unknown, settings: PipelineSettings): Ba
 }
 
 function invalid(message: string): MediaCompletionsError {
-  return new MediaCompletionsError('invalid_batch_request', `Invalid batch request: ${message.replace(/\.$/, '')}.`);
+  return new MediaCompletionsError(
+    'invalid_batch_request',
+    `Invalid batch request: ${message.replace(/\.$/, '')}.`,
+  );
 }

@@ -44,7 +44,7 @@ export async function runBatchItem(
   }
   const location = batchPaths.item(record.outputContainer, record.id, message.customId ?? message.name);
   const last = delivery.poisoned === true || delivery.dequeueCount >= deps.batch.maxDequeueCount;
-  let document: OutcomeDocument | undefined;
+  let document: OutcomeDocument;
   if (record.status !== 'validating' && record.status !== 'in_progress') {
     document = (await readItemDocument(deps, location)) ?? (await recordCancelled(deps, message, location));
   } else if (delivery.poisoned === true) {

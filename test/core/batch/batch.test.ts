@@ -71,7 +71,10 @@ describe('batch core', () => {
     await h.blobs.upload(h.input, 'elsewhere.png', png);
     const before = h.emulator.stats().byStatus['200'] ?? 0;
     const { deps, queue } = local();
-    const request = parseBatchRequest({ container: h.input, prefix: 'b/', prompt: 'List the colours.' }, deps.settings);
+    const request = parseBatchRequest(
+      { container: h.input, prefix: 'b/', prompt: 'List the colours.' },
+      deps.settings,
+    );
     const { record, created } = await createBatch(deps, request);
     expect(created).toBe(true);
     expect(await getBatchStatus(deps, record.id)).toMatchObject({ status: 'validating' });
@@ -84,7 +87,7 @@ describe('batch core', () => {
       output_file: batchPaths.results(record.id),
       error_file: batchPaths.errors(record.id),
     });
-    expect(view?.completed_at).toEqual(expect.any(Number));
+    expect(view?.completed_at).toEqual(expect.any(Number) as number);
     expect((h.emulator.stats().byStatus['200'] ?? 0) - before).toBe(5);
 
     let prompt = 0;
@@ -92,33 +95,42 @@ describe('batch core', () => {
     for (const name of good) {
       const document = (await h.blobs.readJson(h.output, `batches/${record.id}/items/${name}.json`))?.value;
       expectValidResultDocument(document);
-      const { usage, request: sent } = document as { usage: Record<string, number>; request: { prompt: string } };
+      const { usage, request: sent } = document as {
+        usage: Record<string, number>;
+        request: { prompt: string };
+      };
       expect(sent.prompt).toBe('List the colours.');
       prompt += usage.prompt_tokens ?? 0;
       completion += usage.completion_tokens ?? 0;
     }
-    expect(view?.usage).toEqual({ prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion });
-    expectValidErrorDocument((await h.blobs.readJson(h.output, `batches/${record.id}/items/b/notes.txt.error.json`))?.value);
+    expect(view?.usage).toEqual({
+      prompt_tokens: prompt,
+      completion_tokens: completion,
+      total_tokens: prompt + completion,
+    });
+    expectValidErrorDocument(
+      (await h.blobs.readJson(h.output, `batches/${record.id}/items/b/notes.txt.error.json`))?.value,
+    );
 
     const results = jsonLines(await readText(batchPaths.results(record.id)));
     const errors = jsonLines(await readText(batchPaths.errors(record.id)));
     expect(results.map((line) => line.custom_id).sort()).toEqual(good);
     expect(errors.map((line) => line.custom_id).sort()).toEqual(['b/empty.png', 'b/notes.txt']);
     expect(results[0]).toMatchObject({
-      id: expect.stringMatching(/^batch_req_/),
+      id: expect.stringMatching(/^batch_req_/) as string,
       response: {
         status_code: 200,
-        request_id: expect.any(String),
+        request_id: expect.any(String) as string,
         body: {
           object: 'chat.completion',
-          choices: [{ index: 0, message: { role: 'assistant', content: expect.any(String) } }],
-          usage: { total_tokens: expect.any(Number) },
+          choices: [{ index: 0, message: { role: 'assistant', content: expect.any(String) as string } }],
+          usage: { total_tokens: expect.any(Number) as number },
         },
       },
       error: null,
     });
     expect(errors.find((line) => line.custom_id === 'b/empty.png')).toMatchObject({
-      error: { code: 'empty_blob', message: expect.any(String) },
+      error: { code: 'empty_blob', message: expect.any(String) as string },
     });
 
     // The same request again is the same batch, not a second run; `force` starts a new one.
@@ -131,7 +143,10 @@ describe('batch core', () => {
   it('counts a redelivered item once, and repairs a crash between the document and the count', async () => {
     await Promise.all(['r/1.png', 'r/2.png'].map((name) => h.blobs.upload(h.input, name, png)));
     const { deps, queue } = local();
-    const { record } = await createBatch(deps, parseBatchRequest({ container: h.input, prefix: 'r/' }, deps.settings));
+    const { record } = await createBatch(
+      deps,
+      parseBatchRequest({ container: h.input, prefix: 'r/' }, deps.settings),
+    );
     await planBatchPage(deps, parseBatchMessage(queue.take(batchQueueNames.plan(deps.batch.queue)), 'plan'));
     const first = parseBatchMessage(queue.take(deps.batch.queue), 'item');
     const second = parseBatchMessage(queue.take(deps.batch.queue), 'item');
@@ -153,7 +168,8 @@ describe('batch core', () => {
 
     const view = await getBatchStatus(deps, record.id);
     expect(view?.request_counts).toEqual({ total: 2, completed: 2, failed: 0, cancelled: 0 });
-    const usage = crashed.status === 'succeeded' ? (crashed.document.usage as { total_tokens: number }) : undefined;
+    const usage =
+      crashed.status === 'succeeded' ? (crashed.document.usage as { total_tokens: number }) : undefined;
     expect(view?.usage.total_tokens).toBeGreaterThan(usage?.total_tokens ?? 0);
     expect(view?.status).toBe('finalizing');
     await drain(deps, queue);
@@ -163,20 +179,23 @@ describe('batch core', () => {
   it('cancel: items not started get batch_cancelled, in-flight ones finish, the batch ends cancelled', async () => {
     const names = await h.seed(12, png, 'c/');
     const { deps, queue } = local();
-    const { record } = await createBatch(deps, parseBatchRequest({ container: h.input, prefix: 'c/' }, deps.settings));
+    const { record } = await createBatch(
+      deps,
+      parseBatchRequest({ container: h.input, prefix: 'c/' }, deps.settings),
+    );
     await planBatchPage(deps, parseBatchMessage(queue.take(batchQueueNames.plan(deps.batch.queue)), 'plan'));
     for (let n = 0; n < 4; n++) {
       await runBatchItem(deps, parseBatchMessage(queue.take(deps.batch.queue), 'item'), { dequeueCount: 1 });
     }
     const calls = h.emulator.stats().byStatus['200'] ?? 0;
     const cancelling = await cancelBatch(deps, record.id);
-    expect(cancelling).toMatchObject({ status: 'cancelling', cancelling_at: expect.any(Number) });
+    expect(cancelling).toMatchObject({ status: 'cancelling', cancelling_at: expect.any(Number) as number });
     await drain(deps, queue);
     expect(h.emulator.stats().byStatus['200'] ?? 0).toBe(calls);
     const view = await getBatchStatus(deps, record.id);
     expect(view).toMatchObject({
       status: 'cancelled',
-      cancelled_at: expect.any(Number),
+      cancelled_at: expect.any(Number) as number,
       request_counts: { total: 12, completed: 4, failed: 8, cancelled: 8 },
     });
     const errors = jsonLines(await readText(batchPaths.errors(record.id)));
@@ -213,12 +232,19 @@ describe('batch core', () => {
     const results = jsonLines(await readText(batchPaths.results(record.id)));
     expect(results.map((line) => line.custom_id).sort()).toEqual(['first', 'second']);
     expect(jsonLines(await readText(batchPaths.errors(record.id)))).toEqual([
-      expect.objectContaining({ custom_id: 'gone', error: expect.objectContaining({ code: 'source_not_found' }) }),
+      expect.objectContaining({
+        custom_id: 'gone',
+        error: expect.objectContaining({ code: 'source_not_found' }) as object,
+      }),
     ]);
   });
 
   it('fails the batch on a malformed manifest line', async () => {
-    await h.blobs.upload(h.input, 'manifests/bad.jsonl', Buffer.from('{"custom_id":"a","blob":"x.png"}\nnot json\n'));
+    await h.blobs.upload(
+      h.input,
+      'manifests/bad.jsonl',
+      Buffer.from('{"custom_id":"a","blob":"x.png"}\nnot json\n'),
+    );
     const { deps, queue } = local();
     const { record } = await createBatch(
       deps,
@@ -227,8 +253,8 @@ describe('batch core', () => {
     await drain(deps, queue);
     expect(await getBatchStatus(deps, record.id)).toMatchObject({
       status: 'failed',
-      failed_at: expect.any(Number),
-      errors: [{ code: 'invalid_manifest', message: expect.stringContaining('byte 33') }],
+      failed_at: expect.any(Number) as number,
+      errors: [{ code: 'invalid_manifest', message: expect.stringContaining('byte 33') as string }],
     });
   });
 
@@ -236,8 +262,12 @@ describe('batch core', () => {
     const settings = h.batchDeps.settings;
     expect(() => parseBatchRequest({ container: h.output }, settings)).toThrow('output container');
     expect(() => parseBatchRequest({ prompt: 5 }, settings)).toThrow('"prompt" must be a string');
-    expect(() => parseBatchRequest({ model: 'not-allowed' }, settings)).toThrow(/Model "not-allowed" is not allowed/);
+    expect(() => parseBatchRequest({ model: 'not-allowed' }, settings)).toThrow(
+      /Model "not-allowed" is not allowed/,
+    );
     expect(() => parseBatchRequest({ colour: 'red' }, settings)).toThrow('unknown field(s): colour');
-    expect(() => parseBatchRequest({ manifest: 'nocontainer' }, settings)).toThrow('<container>/<name>.jsonl');
+    expect(() => parseBatchRequest({ manifest: 'nocontainer' }, settings)).toThrow(
+      '<container>/<name>.jsonl',
+    );
   });
 });

@@ -64,7 +64,11 @@ describe('planBatchPage', () => {
     });
     const indexes = new Set<number>();
     const names = new Set<string>();
-    for (let message = queue.take(deps.batch.queue); message !== undefined; message = queue.take(deps.batch.queue)) {
+    for (
+      let message = queue.take(deps.batch.queue);
+      message !== undefined;
+      message = queue.take(deps.batch.queue)
+    ) {
       const item = parseBatchMessage(message, 'item');
       indexes.add(item.index);
       names.add(item.name);

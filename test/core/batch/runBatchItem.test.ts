@@ -27,7 +27,10 @@ describe('runBatchItem with transient failures', () => {
     await Promise.all(['t/1.png', 't/2.png'].map((name) => h.blobs.upload(h.input, name, png)));
     const queue = new MemoryWorkQueue();
     const deps = { ...h.batchDeps, queue };
-    const { record } = await createBatch(deps, parseBatchRequest({ container: h.input, prefix: 't/' }, deps.settings));
+    const { record } = await createBatch(
+      deps,
+      parseBatchRequest({ container: h.input, prefix: 't/' }, deps.settings),
+    );
     await planBatchPage(deps, parseBatchMessage(queue.take(batchQueueNames.plan(deps.batch.queue)), 'plan'));
     const first = parseBatchMessage(queue.take(deps.batch.queue), 'item');
     const second = parseBatchMessage(queue.take(deps.batch.queue), 'item');
@@ -36,7 +39,8 @@ describe('runBatchItem with transient failures', () => {
     expect(await h.blobs.readJson(h.output, `batches/${record.id}/items/t/1.png.error.json`)).toBeUndefined();
     const last = deps.batch.maxDequeueCount;
     expect(await runBatchItem(deps, first, { dequeueCount: last })).toBe('failed');
-    const document = (await h.blobs.readJson(h.output, `batches/${record.id}/items/t/1.png.error.json`))?.value;
+    const document = (await h.blobs.readJson(h.output, `batches/${record.id}/items/t/1.png.error.json`))
+      ?.value;
     expectValidErrorDocument(document);
     expect(document).toMatchObject({ error: { code: 'retries_exhausted', retryable: true, attempts: last } });
 
