@@ -90,7 +90,13 @@ module storage 'modules/storage.bicep' = {
     location: location
     tags: tags
     containerNames: [inputContainerName, outputContainerName, deploymentContainerName]
-    queueNames: [batchQueueName, '${batchQueueName}-poison', 'webjobs-blobtrigger-poison']
+    queueNames: [
+      batchQueueName
+      '${batchQueueName}-poison'
+      '${batchQueueName}-plan'
+      '${batchQueueName}-finalize'
+      'webjobs-blobtrigger-poison'
+    ]
     deadLetterContainerName: deadLetterContainerName
     appIdentityName: identityName
     userPrincipalId: principalId

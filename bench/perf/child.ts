@@ -8,11 +8,11 @@ import path from 'node:path';
 export function runChild<T>(
   script: string,
   args: unknown,
-  options: { execArgv?: string[] } = {},
+  options: { execArgv?: string[]; env?: Record<string, string> } = {},
 ): Promise<T> {
   const file = path.join(__dirname, 'figures', `${script}.js`);
   const child = spawn(process.execPath, [...(options.execArgv ?? []), file], {
-    env: { ...process.env, BENCH_ARGS: JSON.stringify(args) },
+    env: { ...process.env, ...options.env, BENCH_ARGS: JSON.stringify(args) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let stdout = '';

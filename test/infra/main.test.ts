@@ -65,10 +65,12 @@ describe('main.bicep storage', () => {
     expect(containers.resource.properties).toEqual({ publicAccess: 'None' });
   });
 
-  it('creates the batch queue, its poison queue and the blob-trigger poison queue', () => {
+  it('creates the batch queues (items, poison, plan, finalize) and the blob-trigger poison queue', () => {
     expect(moduleParameter(main, 'storage', 'queueNames')).toEqual([
       "[parameters('batchQueueName')]",
       "[format('{0}-poison', parameters('batchQueueName'))]",
+      "[format('{0}-plan', parameters('batchQueueName'))]",
+      "[format('{0}-finalize', parameters('batchQueueName'))]",
       'webjobs-blobtrigger-poison',
     ]);
     expect(defaultOf('batchQueueName')).toBe('media-batch');

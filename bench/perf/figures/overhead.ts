@@ -45,7 +45,14 @@ childMain(async (): Promise<OverheadResult> => {
   const { summary, mimeType } = await describeOnce(deps, args);
 
   const floor = async (run: string): Promise<void> => {
-    const bytes = await source.downloadToBuffer();
+    // One GET into a buffer of the announced size: the cheapest download the SDK offers.
+    const download = await source.download(0);
+    const bytes = Buffer.allocUnsafe(download.contentLength ?? 0);
+    let filled = 0;
+    for await (const chunk of download.readableStreamBody ?? []) {
+      (chunk as Buffer).copy(bytes, filled);
+      filled += (chunk as Buffer).length;
+    }
     const response = await model.path('/chat/completions').post({
       body: {
         messages: [
