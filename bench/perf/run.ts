@@ -3,7 +3,7 @@
  * machine. Starts Azurite and the emulator itself; each measurement runs in a fresh child process. Prints one
  * table and writes the numbers to bench/results/perf-<time>.json.
  */
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -38,6 +38,7 @@ interface Row {
 async function main(): Promise<void> {
   const started = performance.now();
   const azurite = await startAzurite();
+  const azuritePid = childPids()[0];
   const fast = await startEmulator({ key: 'bench-key' });
   const slow = await startEmulator({ key: 'bench-key', latencyMs: 200 });
   const log = (line: string): void => {
@@ -113,7 +114,10 @@ async function main(): Promise<void> {
     const latencyMs = 200;
     const ideal = concurrency / (latencyMs / 1000);
     const throughputRuns: ThroughputResult[] = [];
+    const otherCpu: { azuriteMs: number; emulatorMs: number }[] = [];
     for (let repeat = 0; repeat < REPEATS; repeat++) {
+      const azuriteBefore = processCpuMs(azuritePid);
+      const emulatorBefore = process.cpuUsage();
       throughputRuns.push(
         await runChild<ThroughputResult>('throughput', {
           ...common,
@@ -123,13 +127,37 @@ async function main(): Promise<void> {
           run: `t${repeat}`,
         } satisfies ThroughputArgs),
       );
+      // Per item, warm-up included (concurrency more items than counted): a slight overestimate.
+      const emulatorUsed = process.cpuUsage(emulatorBefore);
+      otherCpu.push({
+        azuriteMs: (processCpuMs(azuritePid) - azuriteBefore) / names.length,
+        emulatorMs: (emulatorUsed.user + emulatorUsed.system) / 1000 / names.length,
+      });
     }
     const rates = throughputRuns.map((run) => (run.succeeded / run.elapsedMs) * 1000);
-    results.throughput = { items: names.length, concurrency, latencyMs, ideal, runs: throughputRuns, rates };
+    const cpuPerItem = {
+      pipelineMs: median(throughputRuns.map((run) => run.cpuMsPerItem)),
+      azuriteMs: median(otherCpu.map((cpu) => cpu.azuriteMs)),
+      emulatorMs: median(otherCpu.map((cpu) => cpu.emulatorMs)),
+    };
+    const cpuCeiling =
+      (os.cpus().length * 1000) / (cpuPerItem.pipelineMs + cpuPerItem.azuriteMs + cpuPerItem.emulatorMs);
+    results.throughput = {
+      items: names.length,
+      concurrency,
+      latencyMs,
+      ideal,
+      runs: throughputRuns,
+      rates,
+      cpuPerItem,
+      cpuCeiling,
+    };
     rows.push({
       figure: `2. throughput, ${names.length} items, latency ${latencyMs} ms, concurrency ${concurrency}`,
-      measured: `${round(median(rates), 1)} items/s`,
-      floor: `${ideal} items/s ideal`,
+      measured:
+        `${round(median(rates), 1)} items/s; CPU per item: pipeline ${ms(cpuPerItem.pipelineMs)}, ` +
+        `Azurite ${ms(cpuPerItem.azuriteMs)}, emulator ${ms(cpuPerItem.emulatorMs)}`,
+      floor: `${ideal} items/s ideal; ${round(cpuCeiling, 1)} items/s if all ${os.cpus().length} cores were ours`,
       ratio: spread(
         rates.map((rate) => rate / ideal),
         '',
@@ -144,11 +172,10 @@ async function main(): Promise<void> {
       ['image', 'large.png', imageBytes, ['naive', 'pipeline', 'pipeline-downscale']],
       ['wav', 'large.wav', wavBytes, ['naive', 'pipeline']],
     ];
-    for (const [kind, name, , chains] of cases) {
-      for (let repeat = 0; repeat < 2; repeat++) {
+    for (let repeat = 0; repeat < REPEATS; repeat++) {
+      for (const [kind, name, , chains] of cases) {
         for (const chain of chains) {
-          const key = `${kind}/${chain}`;
-          (memory[key] ??= []).push(
+          (memory[`${kind}/${chain}`] ??= []).push(
             await runChild<MemoryResult>(
               'memory',
               { ...common, endpoint: fastEndpoint, name, warmupName: 'warm.png', chain } satisfies MemoryArgs,
@@ -159,16 +186,17 @@ async function main(): Promise<void> {
       }
     }
     results.memory = memory;
+    const growth = (key: string, of: (run: MemoryResult) => number): number[] =>
+      (memory[key] ?? []).map((run) => of(run) / run.inputBytes);
     for (const [kind, , bytes, chains] of cases) {
-      const naive = (memory[`${kind}/naive`] ?? []).map((run) => run.rssGrowth / run.inputBytes);
+      const naive = growth(`${kind}/naive`, (run) => run.rssGrowth);
       for (const chain of chains.filter((c) => c !== 'naive')) {
-        const runs = memory[`${kind}/${chain}`] ?? [];
-        const rss = runs.map((run) => run.rssGrowth / run.inputBytes);
-        const external = runs.map((run) => (run.externalGrowth + run.heapGrowth) / run.inputBytes);
+        const rss = growth(`${kind}/${chain}`, (run) => run.rssGrowth);
+        const live = growth(`${kind}/${chain}`, (run) => run.externalGrowth + run.heapGrowth);
         rows.push({
           figure: `3. peak RSS growth, ${mb(bytes)} ${kind.toUpperCase()}, ${chain}`,
-          measured: `${spread(rss, '×')} input (heap+external ${spread(external, '×')})`,
-          floor: `naive chain ${spread(naive, '×')}; floor 1× (the bytes)`,
+          measured: `${spread(rss, '×')} input (JS heap + external ${spread(live, '×')})`,
+          floor: `naive chain ${spread(naive, '×')}; floor 1× (the bytes themselves)`,
           ratio: spread(rss, '×'),
           target: '≤ 2.5×',
           met: median(rss) <= 2.5,
@@ -242,7 +270,21 @@ async function main(): Promise<void> {
     results.sizes = { photoBytes, screenshotBytes };
 
     log('6. scale-out');
-    const scale: ScaleOutFigure = await scaleOut({ ...common, endpoint: `${slow.url}/models`, log });
+    const scaleNames = Array.from(
+      { length: 80 },
+      (_, index) => `scale/${String(index).padStart(2, '0')}.png`,
+    );
+    await Promise.all(scaleNames.map((name) => limit(() => put(name, small))));
+    const scale: ScaleOutFigure = await scaleOut({
+      connectionString: azurite.connectionString,
+      blobs,
+      container,
+      output,
+      prefix: 'scale/',
+      items: scaleNames.length,
+      repeats: 2,
+      log,
+    });
     results.scaleOut = scale;
     rows.push(scale.row);
 
@@ -268,6 +310,31 @@ async function main(): Promise<void> {
   } finally {
     await Promise.all([fast.close(), slow.close()]);
     await azurite.stop();
+  }
+}
+
+/** This process's children, from procfs (Linux): Azurite is the only one right after it starts. */
+function childPids(): number[] {
+  try {
+    return readFileSync(`/proc/${process.pid}/task/${process.pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter((pid) => pid !== '')
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** CPU time (user + system) a process has used so far, from procfs; NaN where there is none. */
+function processCpuMs(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    const ticksPerSecond = 100;
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
+  } catch {
+    return Number.NaN;
   }
 }
 

@@ -1,10 +1,8 @@
-import type { ChatRequestMessage, ChatMessageContentItem, ModelClient } from '@azure-rest/ai-inference';
+import type { GetChatCompletionsBodyParam, ModelClient } from '@azure-rest/ai-inference';
 import { createSseStream } from '@azure/core-sse';
 import { MediaCompletionsError } from '../core/errors';
 import { chatRequestBody } from './chatRequestBody';
 import type {
-  ChatContentPart,
-  ChatMessage,
   ChatRequest,
   ModelCallOptions,
   ModelGateway,
@@ -65,18 +63,14 @@ export class InferenceModelGateway implements ModelGateway {
     let streaming = false;
     try {
       // `stream_options` is not in the SDK's types; Azure OpenAI reads it, other models get it passed through.
-      const body = {
-        messages: request.messages.map(toSdkMessage),
-        max_tokens: request.maxTokens,
-        stream: true,
-        stream_options: { include_usage: true },
-        ...(request.model === undefined ? {} : { model: request.model }),
-      };
+      const body = chatRequestBody(request, { stream: true, stream_options: { include_usage: true } });
       const response = await this.client
         .path('/chat/completions')
         .post({
-          body,
-          headers: { 'extra-parameters': 'pass-through' },
+          // The typed body is an object; the SDK sends a function body as the stream it returns (see complete).
+          body: body.stream as unknown as GetChatCompletionsBodyParam['body'],
+          contentType: 'application/json',
+          headers: { 'extra-parameters': 'pass-through', 'content-length': String(body.length) },
           queryParameters: { 'api-version': request.apiVersion },
           abortSignal: abort.signal,
         })
@@ -150,33 +144,6 @@ function parseErrorBody(text: string): unknown {
   } catch {
     return text;
   }
-}
-
-function toSdkMessage(message: ChatMessage): ChatRequestMessage {
-  if (message.role === 'system' || typeof message.content === 'string') {
-    return { role: message.role, content: message.content };
-  }
-  return { role: 'user', content: message.content.map(toSdkPart) };
-}
-
-function toSdkPart(part: ChatContentPart): ChatMessageContentItem {
-  switch (part.type) {
-    case 'text':
-      return { type: 'text', text: part.text };
-    case 'image':
-      return {
-        type: 'image_url',
-        image_url: { url: `data:${part.mimeType};base64,${base64(part.bytes)}`, detail: part.detail },
-      };
-    case 'imageUrl':
-      return { type: 'image_url', image_url: { url: part.url, detail: part.detail } };
-    case 'audio':
-      return { type: 'input_audio', input_audio: { data: base64(part.bytes), format: part.format } };
-  }
-}
-
-function base64(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 }
 
 /** A code, never a message: transport errors can quote the request. */

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import ModelClient from '@azure-rest/ai-inference';
 import { AzureKeyCredential } from '@azure/core-auth';
-import { InvocationContext } from '@azure/functions';
+import { HttpRequest, HttpResponse, InvocationContext } from '@azure/functions';
 import { setLogLevel } from '@azure/logger';
 import { InferenceModelGateway } from '../../src/adapters/InferenceModelGateway';
 import { invocationLogger } from '../../src/adapters/invocationLogger';
@@ -9,6 +9,7 @@ import { systemClock } from '../../src/adapters/systemClock';
 import type { ModelGateway } from '../../src/core/ports/ModelGateway';
 import { processBlob, type PipelineDeps } from '../../src/core/processBlob';
 import { startEmulator } from '../../src/emulator/startEmulator';
+import type { completions as Completions } from '../../src/functions/completions';
 import type { processMediaBlob as ProcessMediaBlob } from '../../src/functions/processMediaBlob';
 import { png } from '../fixtures/badInputs';
 import { unsignedJwt } from '../emulator/emulatorClient';
@@ -57,6 +58,7 @@ function expectCleanError(error: unknown): void {
 
 let h: FunctionsHarness;
 let processMediaBlob: typeof ProcessMediaBlob;
+let completions: typeof Completions;
 const writes: jest.SpyInstance[] = [];
 
 beforeAll(async () => {
@@ -75,12 +77,14 @@ beforeAll(async () => {
       }),
     ),
   );
-  // Sequence per model request: success; content filter; two 500s (budget spent); two resets (budget spent).
+  // Per model request: blobs (success; content filter; two 500s; two resets), then HTTP (the same three).
+  const faults = ['ok', 'content-filter', '500', '500', 'reset', 'reset'] as const;
   h = await functionsHarness(
-    { key: API_KEY, faults: ['ok', 'content-filter', '500', '500', 'reset', 'reset'] },
+    { key: API_KEY, faults: [...faults, 'ok', 'content-filter', '500', '500'] },
     { AZURE_INFERENCE_CREDENTIAL: API_KEY, MEDIA_RETRY_MAX_ATTEMPTS: '2' },
   );
   ({ processMediaBlob } = await import('../../src/functions/processMediaBlob'));
+  ({ completions } = await import('../../src/functions/completions'));
 });
 
 afterAll(async () => {
@@ -162,6 +166,42 @@ describe('secret hygiene (API key, bearer token, payload)', () => {
     expectNoSecrets(`${String((reset as Error).stack)}\n${String((unavailable as Error).stack)}`, 'stacks');
     expectNoSecrets(h.logs.join('\n'), 'context.log');
     expect(h.logs.join('\n')).toContain('ok.png');
+  });
+
+  it('the HTTP handler leaks nothing in its answers or logs: success, content filter, 5xx, bad option', async () => {
+    const post = async (
+      body: { bytes: Uint8Array } | { string: string },
+      headers: Record<string, string>,
+    ) => {
+      const query = { prompt: 'Describe this.' };
+      const response = new HttpResponse(
+        await completions(
+          new HttpRequest({
+            method: 'POST',
+            url: 'http://localhost:7071/api/completions?prompt=Describe%20this.',
+            headers,
+            query,
+            body,
+          }),
+          h.context('completions', {}),
+        ),
+      );
+      return { status: response.status, text: await response.text() };
+    };
+    const raw = { 'content-type': 'image/png', 'x-functions-key': 'function-key-not-a-secret-here' };
+    const answers = [
+      await post({ bytes: IMAGE }, raw),
+      await post({ bytes: IMAGE }, raw),
+      await post({ bytes: IMAGE }, raw),
+    ];
+    // JSON with the payload as base64 and a bad option: the error must not quote the body back.
+    const json = JSON.stringify({ prompt: 'Describe.', max_tokens: 'lots', media: [{ data: BASE64 }] });
+    answers.push(await post({ string: json }, { 'content-type': 'application/json' }));
+
+    expect(answers.map((answer) => answer.status)).toEqual([200, 422, expect.any(Number), 400]);
+    expect(answers[2]?.status).toBeGreaterThanOrEqual(500);
+    for (const answer of answers) expectNoSecrets(answer.text, `HTTP ${answer.status} answer`);
+    expectNoSecrets(h.logs.join('\n'), 'context.log');
   });
 
   it('a rejected key (401) and a bearer token over https leak nothing', async () => {

@@ -6,6 +6,7 @@
 import ModelClient from '@azure-rest/ai-inference';
 import { AzureKeyCredential } from '@azure/core-auth';
 import { BlobServiceClient } from '@azure/storage-blob';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createPipelineClients, withLogger } from '../../../src/adapters/createPipelineDeps';
 import { inspectMedia } from '../../../src/core/media/inspectMedia';
 import { processBlob } from '../../../src/core/processBlob';
@@ -50,12 +51,13 @@ childMain(async (): Promise<MemoryResult> => {
     peak.heapUsed = Math.max(peak.heapUsed, now.heapUsed);
     peak.heapTotal = Math.max(peak.heapTotal, now.heapTotal);
   };
+  const exactPeak = resetPeakRss();
   const timer = setInterval(sample, 2);
   const inputBytes = await process_(args.name, `measured-${process.pid}`);
   clearInterval(timer);
   sample();
-  // maxRSS is the kernel's high-water mark: it also sees peaks inside synchronous code the sampler cannot.
-  const maxRss = Math.max(peak.rss, process.resourceUsage().maxRSS * 1024);
+  // The kernel's high-water mark also sees peaks inside synchronous code, which the sampler cannot.
+  const maxRss = Math.max(peak.rss, exactPeak ? (peakRss() ?? 0) : 0);
   return {
     inputBytes,
     rssGrowth: maxRss - before.rss,
@@ -64,6 +66,24 @@ childMain(async (): Promise<MemoryResult> => {
     heapTotalGrowth: peak.heapTotal - before.heapTotal,
   };
 });
+
+/**
+ * Resets the kernel's peak-RSS mark (VmHWM) to the current RSS (Linux). getrusage's maxRSS cannot be used: it
+ * keeps the parent's RSS at fork time, so a child of a large parent reports the parent's size as its peak.
+ */
+function resetPeakRss(): boolean {
+  try {
+    writeFileSync('/proc/self/clear_refs', '5');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function peakRss(): number | undefined {
+  const match = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
+  return match?.[1] === undefined ? undefined : Number(match[1]) * 1024;
+}
 
 async function chain(args: MemoryArgs): Promise<(name: string, run: string) => Promise<number>> {
   const service = BlobServiceClient.fromConnectionString(args.connectionString);
