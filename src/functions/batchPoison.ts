@@ -2,8 +2,7 @@ import { app, type InvocationContext } from '@azure/functions';
 import { parseBatchMessage } from '../core/batch/BatchMessage';
 import { batchQueueNames } from '../core/batch/batchQueueNames';
 import { runBatchItem } from '../core/batch/runBatchItem';
-import { batchDeps } from './shared/batchDeps';
-import { isDroppedMessage } from './shared/isDroppedMessage';
+import { runBatchStep } from './shared/runBatchStep';
 import { appConfig } from './shared/runtime';
 
 /**
@@ -11,21 +10,12 @@ import { appConfig } from './shared/runtime';
  * `retries_exhausted` error document (unless one exists) and is counted, so the batch can still finish.
  */
 export async function batchPoison(message: unknown, context: InvocationContext): Promise<void> {
-  try {
-    const item = parseBatchMessage(message, 'item');
-    const deps = await batchDeps(context);
-    const outcome = await runBatchItem(deps, item, {
+  await runBatchStep(context, (deps) =>
+    runBatchItem(deps, parseBatchMessage(message, 'item'), {
       dequeueCount: deps.batch.maxDequeueCount,
       poisoned: true,
-    });
-    context.log(`batchPoison: ${outcome}`);
-  } catch (error) {
-    if (isDroppedMessage(error)) {
-      context.warn(`batchPoison: dropped (${error.code})`);
-      return;
-    }
-    throw error;
-  }
+    }),
+  );
 }
 
 const config = appConfig();

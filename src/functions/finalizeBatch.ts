@@ -2,8 +2,7 @@ import { app, type InvocationContext } from '@azure/functions';
 import { parseBatchMessage } from '../core/batch/BatchMessage';
 import { batchQueueNames } from '../core/batch/batchQueueNames';
 import { finalizeBatchPage } from '../core/batch/finalizeBatchPage';
-import { batchDeps } from './shared/batchDeps';
-import { isDroppedMessage } from './shared/isDroppedMessage';
+import { runBatchStep } from './shared/runBatchStep';
 import { appConfig } from './shared/runtime';
 
 /**
@@ -11,16 +10,7 @@ import { appConfig } from './shared/runtime';
  * enqueues the next page; the last page commits the files and completes the batch.
  */
 export async function finalizeBatch(message: unknown, context: InvocationContext): Promise<void> {
-  try {
-    const outcome = await finalizeBatchPage(await batchDeps(context), parseBatchMessage(message, 'finalize'));
-    context.log(`finalizeBatch: ${outcome}`);
-  } catch (error) {
-    if (isDroppedMessage(error)) {
-      context.warn(`finalizeBatch: dropped (${error.code})`);
-      return;
-    }
-    throw error;
-  }
+  await runBatchStep(context, (deps) => finalizeBatchPage(deps, parseBatchMessage(message, 'finalize')));
 }
 
 const config = appConfig();

@@ -2,8 +2,7 @@ import { app, type InvocationContext } from '@azure/functions';
 import { parseBatchMessage } from '../core/batch/BatchMessage';
 import { batchQueueNames } from '../core/batch/batchQueueNames';
 import { planBatchPage } from '../core/batch/planBatchPage';
-import { batchDeps } from './shared/batchDeps';
-import { isDroppedMessage } from './shared/isDroppedMessage';
+import { runBatchStep } from './shared/runBatchStep';
 import { appConfig } from './shared/runtime';
 
 /**
@@ -11,16 +10,10 @@ import { appConfig } from './shared/runtime';
  * messages) and enqueues the next page, so no invocation lists a whole container.
  */
 export async function planBatch(message: unknown, context: InvocationContext): Promise<void> {
-  try {
-    const outcome = await planBatchPage(await batchDeps(context), parseBatchMessage(message, 'plan'));
-    context.log(`planBatch: ${outcome.status}`);
-  } catch (error) {
-    if (isDroppedMessage(error)) {
-      context.warn(`planBatch: dropped (${error.code})`);
-      return;
-    }
-    throw error;
-  }
+  await runBatchStep(context, async (deps) => {
+    const outcome = await planBatchPage(deps, parseBatchMessage(message, 'plan'));
+    return outcome.status;
+  });
 }
 
 const config = appConfig();

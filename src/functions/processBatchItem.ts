@@ -1,9 +1,8 @@
 import { app, type InvocationContext } from '@azure/functions';
 import { parseBatchMessage } from '../core/batch/BatchMessage';
 import { runBatchItem } from '../core/batch/runBatchItem';
-import { batchDeps } from './shared/batchDeps';
-import { isDroppedMessage } from './shared/isDroppedMessage';
-import { dequeueCountOf } from './shared/queueDelivery';
+import { runBatchStep } from './shared/runBatchStep';
+import { dequeueCountOf } from './shared/dequeueCountOf';
 import { appConfig } from './shared/runtime';
 
 /**
@@ -12,18 +11,9 @@ import { appConfig } from './shared/runtime';
  * on the last delivery, which records the item instead. A malformed message or an unknown batch is dropped.
  */
 export async function processBatchItem(message: unknown, context: InvocationContext): Promise<void> {
-  let outcome: string;
-  try {
-    const item = parseBatchMessage(message, 'item');
-    outcome = await runBatchItem(await batchDeps(context), item, { dequeueCount: dequeueCountOf(context) });
-  } catch (error) {
-    if (isDroppedMessage(error)) {
-      context.warn(`processBatchItem: dropped (${error.code})`);
-      return;
-    }
-    throw error;
-  }
-  context.log(`processBatchItem: ${outcome}`);
+  await runBatchStep(context, (deps) =>
+    runBatchItem(deps, parseBatchMessage(message, 'item'), { dequeueCount: dequeueCountOf(context) }),
+  );
 }
 
 const config = appConfig();
