@@ -1,7 +1,7 @@
 import { QueueServiceClient } from '@azure/storage-queue';
-import { Command } from 'commander';
 import { registerBatchCommand } from '../../src/cli/batchCommand';
 import { encodeImage, wav } from '../core/media/fixtures';
+import { runCliCommand } from '../support/runCliCommand';
 import { functionsHarness, type FunctionsHarness } from '../support/functionsHarness';
 import { testConnectionString, uniqueName } from '../support/storage';
 
@@ -16,27 +16,8 @@ afterAll(async () => {
   await h.close();
 });
 
-async function runCli(...args: string[]): Promise<{ output: string; exitCode: number }> {
-  const chunks: string[] = [];
-  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    chunks.push(String(chunk));
-    return true;
-  });
-  const program = new Command().exitOverride();
-  registerBatchCommand(program);
-  process.exitCode = undefined;
-  try {
-    await program.parseAsync(['node', 'media-completions', 'batch', ...args]);
-  } finally {
-    spy.mockRestore();
-  }
-  const exitCode = Number(readExitCode() ?? 0);
-  process.exitCode = undefined;
-  return { output: chunks.join(''), exitCode };
-}
-
-function readExitCode(): typeof process.exitCode {
-  return process.exitCode;
+function runCli(...args: string[]): Promise<{ output: string; exitCode: number }> {
+  return runCliCommand(registerBatchCommand, 'batch', args);
 }
 
 describe('media-completions batch', () => {

@@ -1,9 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Command } from 'commander';
 import { registerProcessCommand } from '../../src/cli/processCommand';
 import { encodeImage, wav } from '../core/media/fixtures';
+import { runCliCommand } from '../support/runCliCommand';
 import { functionsHarness, type FunctionsHarness } from '../support/functionsHarness';
 
 let h: FunctionsHarness;
@@ -17,28 +17,8 @@ afterAll(async () => {
   await h.close();
 });
 
-async function runCli(...args: string[]): Promise<{ output: string; exitCode: number }> {
-  const chunks: string[] = [];
-  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    chunks.push(String(chunk));
-    return true;
-  });
-  const program = new Command().exitOverride();
-  registerProcessCommand(program);
-  process.exitCode = undefined;
-  try {
-    await program.parseAsync(['node', 'media-completions', 'process', ...args]);
-  } finally {
-    spy.mockRestore();
-  }
-  const exitCode = currentExitCode();
-  process.exitCode = undefined;
-  return { output: chunks.join(''), exitCode };
-}
-
-/** Read through a function: TypeScript would otherwise keep the narrowing from the assignment above. */
-function currentExitCode(): number {
-  return Number(process.exitCode ?? 0);
+function runCli(...args: string[]): Promise<{ output: string; exitCode: number }> {
+  return runCliCommand(registerProcessCommand, 'process', args);
 }
 
 describe('media-completions process', () => {
