@@ -1,10 +1,10 @@
 import { QueueServiceClient } from '@azure/storage-queue';
 import { createBatchClients } from '../../src/adapters/createBatchClients';
 import { createPipelineClients, withLogger } from '../../src/adapters/createPipelineDeps';
+import { batchQueueBindings } from '../../src/cli/batchQueueBindings';
 import { runQueueWorker } from '../../src/cli/runQueueWorker';
 import { loadConfig } from '../../src/config';
 import { batchPaths } from '../../src/core/batch/batchPaths';
-import { batchQueueNames } from '../../src/core/batch/batchQueueNames';
 import { createBatch } from '../../src/core/batch/createBatch';
 import { getBatchStatus } from '../../src/core/batch/getBatchStatus';
 import type { BlobStore } from '../../src/core/ports/BlobStore';
@@ -52,23 +52,7 @@ export async function runBatchPhase(options: BatchPhaseOptions): Promise<BatchPh
     ...(await createBatchClients(config.storage)),
     batch: config.batch,
   };
-  const [items, plan, finalize, poison] = await Promise.all([
-    import('../../src/functions/processBatchItem'),
-    import('../../src/functions/planBatch'),
-    import('../../src/functions/finalizeBatch'),
-    import('../../src/functions/batchPoison'),
-  ]);
-  const queue = config.batch.queue;
-  const bindings = [
-    { queue: batchQueueNames.plan(queue), functionName: 'planBatch', handler: plan.planBatch },
-    { queue, functionName: 'processBatchItem', handler: items.processBatchItem },
-    { queue: batchQueueNames.poison(queue), functionName: 'batchPoison', handler: poison.batchPoison },
-    {
-      queue: batchQueueNames.finalize(queue),
-      functionName: 'finalizeBatch',
-      handler: finalize.finalizeBatch,
-    },
-  ];
+  const bindings = await batchQueueBindings(config);
   const service = QueueServiceClient.fromConnectionString(options.connectionString);
   await Promise.all(bindings.map((binding) => service.getQueueClient(binding.queue).createIfNotExists()));
 

@@ -8,8 +8,8 @@ import { createBatch } from '../core/batch/createBatch';
 import { getBatchStatus } from '../core/batch/getBatchStatus';
 import { parseBatchRequest } from '../core/batch/parseBatchRequest';
 import { consoleLogger } from './consoleLogger';
+import { batchQueueBindings } from './batchQueueBindings';
 import { runBatch } from './runBatch';
-import type { QueueBinding } from './runQueueWorker';
 
 interface BatchFlags {
   container?: string;
@@ -137,7 +137,7 @@ export function registerBatchCommand(program: Command): void {
         import('./runQueueWorker'),
       ]);
       const service = QueueServiceClient.fromConnectionString(config.storage.connectionString);
-      const bindings = await queueBindings(config);
+      const bindings = await batchQueueBindings(config);
       await Promise.all(bindings.map((binding) => service.getQueueClient(binding.queue).createIfNotExists()));
       const stats = await runQueueWorker({
         service,
@@ -158,27 +158,6 @@ async function batchDeps(config: AppConfig, verbose: boolean) {
     createBatchClients(config.storage),
   ]);
   return { ...withLogger(pipeline, consoleLogger(verbose)), ...batch, batch: config.batch };
-}
-
-/** The Functions' own handlers, loaded only here: their modules register with `app` and read settings at load. */
-async function queueBindings(config: AppConfig): Promise<QueueBinding[]> {
-  const [items, plan, finalize, poison] = await Promise.all([
-    import('../functions/processBatchItem'),
-    import('../functions/planBatch'),
-    import('../functions/finalizeBatch'),
-    import('../functions/batchPoison'),
-  ]);
-  const queue = config.batch.queue;
-  return [
-    { queue: batchQueueNames.plan(queue), functionName: 'planBatch', handler: plan.planBatch },
-    { queue, functionName: 'processBatchItem', handler: items.processBatchItem },
-    { queue: batchQueueNames.poison(queue), functionName: 'batchPoison', handler: poison.batchPoison },
-    {
-      queue: batchQueueNames.finalize(queue),
-      functionName: 'finalizeBatch',
-      handler: finalize.finalizeBatch,
-    },
-  ];
 }
 
 function formatStatus(view: BatchView): string {
