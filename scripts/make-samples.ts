@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
+import { wav } from '../test/core/media/fixtures';
 
 /** Output folder: the first argument, else `samples/` under the current directory (npm runs from the root). */
 const root = path.resolve(process.argv[2] ?? 'samples');
@@ -45,20 +46,7 @@ function toneWav(): Buffer {
     const sample = Math.sin((2 * Math.PI * frequency * i) / sampleRate) * 0.4 * envelope;
     data.writeInt16LE(Math.round(sample * 32767), i * 2);
   }
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'latin1');
-  header.writeUInt32LE(36 + data.length, 4);
-  header.write('WAVEfmt ', 8, 'latin1');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(sampleRate, 24);
-  header.writeUInt32LE(sampleRate * 2, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36, 'latin1');
-  header.writeUInt32LE(data.length, 40);
-  return Buffer.concat([header, data]);
+  return wav({ sampleRate, samples: data });
 }
 
 async function main(): Promise<void> {

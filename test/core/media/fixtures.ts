@@ -22,9 +22,11 @@ export interface WavFixtureOptions {
   extraChunk?: boolean;
   /** For WAVE_FORMAT_EXTENSIBLE: the SubFormat tag. */
   subFormat?: number;
+  /** The sample data; default: `seconds` of silence. */
+  samples?: Buffer;
 }
 
-/** A hand-written RIFF/WAVE file of silence. */
+/** A hand-written RIFF/WAVE file (silence unless `samples` are given). */
 export function wav(options: WavFixtureOptions = {}): Buffer {
   const sampleRate = options.sampleRate ?? 16000;
   const channels = options.channels ?? 1;
@@ -32,7 +34,6 @@ export function wav(options: WavFixtureOptions = {}): Buffer {
   const formatTag = options.formatTag ?? 1;
   const blockAlign = (channels * bits) / 8;
   const byteRate = sampleRate * blockAlign;
-  const dataBytes = Math.round((options.seconds ?? 1) * sampleRate) * blockAlign;
   const extensible = options.subFormat !== undefined;
   const fmt = Buffer.alloc(extensible ? 40 : 16);
   fmt.writeUInt16LE(formatTag, 0);
@@ -50,7 +51,10 @@ export function wav(options: WavFixtureOptions = {}): Buffer {
       ? [chunk('LIST', Buffer.from('INFOISFT\x03\x00\x00\x00ab\x00\x00', 'latin1'))]
       : []),
     chunk('fmt ', fmt),
-    chunk('data', Buffer.alloc(dataBytes)),
+    chunk(
+      'data',
+      options.samples ?? Buffer.alloc(Math.round((options.seconds ?? 1) * sampleRate) * blockAlign),
+    ),
   ];
   const body = Buffer.concat([Buffer.from('WAVE'), ...chunks]);
   const header = Buffer.alloc(8);
