@@ -101,6 +101,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       attemptTimeoutMs: r.integer('MEDIA_ATTEMPT_TIMEOUT_MS', 120_000, 100, 600_000),
       totalBudgetMs: r.integer('MEDIA_RETRY_BUDGET_MS', 240_000, 100, 1_800_000),
     },
+    // With the default budget a claim lives 5 minutes, the default functionTimeout: no run outlives it.
+    claimMarginMs: r.integer('MEDIA_CLAIM_MARGIN_MS', 60_000, 0, 3_600_000),
   };
   const batchQueue = r.match('MEDIA_BATCH_QUEUE', 'media-batch', CONTAINER_NAME, 'a queue name');
   const config: AppConfig = {

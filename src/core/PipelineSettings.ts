@@ -36,4 +36,9 @@ export interface PipelineSettings {
   /** `MEDIA_DOWNSCALE`: scale images down to what the model uses before sending them. */
   downscaleImages: boolean;
   retry: RetrySettings;
+  /**
+   * `MEDIA_CLAIM_MARGIN_MS`: a claim on an output lives for the retry budget plus this (download, preparation,
+   * writes), so that it outlasts a slow run yet frees the output soon after a crashed one.
+   */
+  claimMarginMs: number;
 }

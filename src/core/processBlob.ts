@@ -5,6 +5,7 @@ import type { ErrorDocument, OutcomeDocument, ResultDocument, SourceInfo } from 
 import { isMediaCompletionsError, MediaCompletionsError } from './errors';
 import { ModelCallError } from './ModelCallError';
 import { blobNameProblem } from './outputs/blobNameProblem';
+import { claimOutput } from './outputs/claimOutput';
 import { defaultOutputLocation, type OutputLocation } from './outputs/OutputLocation';
 import { safeOutputLocation } from './outputs/safeOutputLocation';
 import { sourceEtagOf } from './outputs/sourceEtagOf';
@@ -42,10 +43,11 @@ export type ProcessBlobOutcome =
 
 /**
  * The blob pipeline, shared by the trigger, the CLI and batch: properties → idempotency check → size cap →
- * download → `complete` → result document (or error document for permanent failures).
+ * claim → download → `complete` → result document (or error document for permanent failures) → release.
  *
  * @throws MediaCompletionsError with `retryable: true` when transient failures outlast the retry budget: no
- *   document is written, and the caller should let the host retry.
+ *   document is written, and the caller should let the host retry. InProgressError (`in_progress`, retryable)
+ *   when another delivery holds a live claim for the same source ETag: no model call was made.
  */
 export async function processBlob(deps: PipelineDeps, input: ProcessBlobInput): Promise<ProcessBlobOutcome> {
   const { blobs, clock, logger, settings } = deps;
@@ -88,6 +90,35 @@ export async function processBlob(deps: PipelineDeps, input: ProcessBlobInput): 
       ),
     );
   }
+  // A simultaneous delivery of this version (triggers deliver at least once) stops here: no second call.
+  const claim = await claimOutput(deps, location, source);
+  if (claim === undefined) {
+    logger.warn('Source blob changed during processing', { name: input.name, code: 'source_changed' });
+    return { status: 'gone', location };
+  }
+  try {
+    return await produceOutcome(deps, input, { location, properties, source, existing, started });
+  } finally {
+    await claim.release();
+  }
+}
+
+interface Claimed {
+  location: OutputLocation;
+  properties: BlobProperties;
+  source: SourceInfo;
+  existing: Existing;
+  started: number;
+}
+
+/** Download → `complete` → result document (or error document for a permanent failure), under the claim. */
+async function produceOutcome(
+  deps: PipelineDeps,
+  input: ProcessBlobInput,
+  claimed: Claimed,
+): Promise<ProcessBlobOutcome> {
+  const { blobs, clock, logger } = deps;
+  const { location, properties, source, existing, started } = claimed;
   let bytes: Uint8Array;
   try {
     bytes =

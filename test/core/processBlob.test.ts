@@ -1,3 +1,5 @@
+import { InProgressError } from '../../src/core/InProgressError';
+import { claimBlobName, CLAIMS_FOLDER } from '../../src/core/outputs/claimBlobName';
 import { processBlob, type ProcessBlobOutcome } from '../../src/core/processBlob';
 import { recordPoisonBlob } from '../../src/core/recordPoisonBlob';
 import type { EmulatorOptions } from '../../src/emulator/EmulatorOptions';
@@ -158,13 +160,21 @@ describe('processBlob with Azurite and the emulator', () => {
     expect(h.emulator.stats().chatCompletions).toBe(1);
   });
 
-  it('leaves one document when duplicate deliveries run concurrently', async () => {
-    await setup();
+  it('leaves one document and makes one model call when duplicate deliveries run concurrently', async () => {
+    await setup({ latencyMs: 200 });
     await upload('dup.png', await encodeImage('png', 8, 8));
-    const outcomes = await Promise.all(Array.from({ length: 5 }, () => run('dup.png')));
-    expect(outcomes.every((outcome) => outcome.status === 'succeeded' || outcome.status === 'skipped')).toBe(
-      true,
+    const settled = await Promise.allSettled(Array.from({ length: 5 }, () => run('dup.png')));
+    const statuses = settled.map((outcome) =>
+      outcome.status === 'fulfilled' ? outcome.value.status : (outcome.reason as { code: string }).code,
     );
+    expect(statuses.sort()).toEqual([
+      'in_progress',
+      'in_progress',
+      'in_progress',
+      'in_progress',
+      'succeeded',
+    ]);
+    expect(h.emulator.stats().chatCompletions).toBe(1);
     const listed = await h.blobs.listPage(h.output);
     expect(listed.items.map((item) => item.name)).toEqual(['dup.png.json']);
   });
@@ -233,6 +243,121 @@ describe('processBlob with Azurite and the emulator', () => {
     expect((await h.blobs.readJson(h.output, location.resultName))?.value).toMatchObject({
       request: { prompt: 'Batch prompt' },
     });
+  });
+});
+
+describe('processBlob claims', () => {
+  const claimNames = async () =>
+    (await h.blobs.listPage(h.output, { prefix: `${CLAIMS_FOLDER}/` })).items.map((item) => item.name);
+  const readClaim = async (name: string) =>
+    (await h.blobs.readJson(h.output, claimBlobName(`${name}.json`)))?.value;
+  /** A claim as another delivery would have left it, expiring `inMs` from now (negative: expired). */
+  const writeClaim = (name: string, etag: string, inMs: number) =>
+    h.blobs.writeJson(
+      h.output,
+      claimBlobName(`${name}.json`),
+      {
+        schemaVersion: 1,
+        resultName: `${name}.json`,
+        source: { container: h.input, name, etag },
+        claimedAt: new Date(h.deps.clock.now()).toISOString(),
+        expiresAt: new Date(h.deps.clock.now() + inMs).toISOString(),
+      },
+      undefined,
+    );
+
+  it('two simultaneous deliveries of one version: one model call, the other throws in_progress, its redelivery is skipped', async () => {
+    await setup({ latencyMs: 300 });
+    const { etag } = await upload('twin.png', await encodeImage('png', 8, 8));
+    const deliveries = Promise.allSettled([run('twin.png'), run('twin.png')]);
+    // While the winner waits for the model, its claim is there: our ETag, expiring after budget + margin.
+    let claim: unknown;
+    for (let waited = 0; claim === undefined && waited < 3000; waited += 20) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      claim = await readClaim('twin.png');
+    }
+    expect(claim).toMatchObject({ resultName: 'twin.png.json', source: { container: h.input, etag } });
+    const { retry, claimMarginMs } = h.config.pipeline;
+    const expiresIn = Date.parse((claim as { expiresAt: string }).expiresAt) - h.deps.clock.now();
+    expect(expiresIn).toBeGreaterThan(retry.totalBudgetMs + claimMarginMs - 10_000);
+    expect(expiresIn).toBeLessThanOrEqual(retry.totalBudgetMs + claimMarginMs);
+
+    const [first, second] = await deliveries;
+    const lost = first.status === 'rejected' ? first : second;
+    const won = first.status === 'fulfilled' ? first : second;
+    expect(won).toMatchObject({ status: 'fulfilled', value: { status: 'succeeded' } });
+    expect(lost.status).toBe('rejected');
+    const reason = (lost as PromiseRejectedResult).reason as InProgressError;
+    expect(reason).toBeInstanceOf(InProgressError);
+    expect(reason).toMatchObject({ code: 'in_progress', retryable: true });
+    expect(reason.expiresAt).toBeGreaterThan(h.deps.clock.now());
+    expect(h.emulator.stats().chatCompletions).toBe(1);
+    expect((await h.blobs.listPage(h.output)).items.map((item) => item.name)).toEqual(['twin.png.json']);
+
+    expect((await run('twin.png')).status).toBe('skipped');
+    expect(h.emulator.stats().chatCompletions).toBe(1);
+  });
+
+  it('a live claim for the same ETag blocks without a model call; once expired it is taken over', async () => {
+    await setup();
+    const { etag } = await upload('held.png', await encodeImage('png', 8, 8));
+    await writeClaim('held.png', etag, 60_000);
+    await expect(run('held.png')).rejects.toMatchObject({ code: 'in_progress', retryable: true });
+    expect(h.emulator.stats().chatCompletions).toBe(0);
+    // The loser leaves the holder's claim alone.
+    expect(await readClaim('held.png')).toMatchObject({ source: { etag } });
+
+    await writeClaim('held.png', etag, -1);
+    expect((await run('held.png')).status).toBe('succeeded');
+    expect(h.emulator.stats().chatCompletions).toBe(1);
+    expect(await claimNames()).toEqual([]);
+    expect(h.deps.logger.entries).toContainEqual(
+      expect.objectContaining({
+        message: 'Taking over a claim',
+        fields: { name: 'held.png', reason: 'expired' },
+      }),
+    );
+  });
+
+  it('a live claim for an older ETag does not block the new version', async () => {
+    await setup();
+    await upload('v.png', await encodeImage('png', 8, 8));
+    await writeClaim('v.png', '"0xOLDVERSION"', 60_000);
+    expect((await run('v.png')).status).toBe('succeeded');
+    expect(h.emulator.stats().chatCompletions).toBe(1);
+    expect(await claimNames()).toEqual([]);
+  });
+
+  it("a delivery of a replaced version leaves the new version's live claim alone and calls nothing", async () => {
+    await setup();
+    const old = await upload('r.png', await encodeImage('png', 8, 8));
+    const current = await upload('r.png', await encodeImage('png', 9, 9));
+    await writeClaim('r.png', current.etag, 60_000);
+    const outcome = await processBlob(h.deps, {
+      container: h.input,
+      name: 'r.png',
+      properties: { etag: old.etag, contentType: undefined, size: 10, metadata: {} },
+    });
+    expect(outcome.status).toBe('gone');
+    expect(h.emulator.stats().chatCompletions).toBe(0);
+    expect(await readClaim('r.png')).toMatchObject({ source: { etag: current.etag } });
+  });
+
+  it('removes the claim after a permanent failure', async () => {
+    await setup({ faults: ['content-filter'] });
+    await upload('cf.png', await encodeImage('png', 8, 8));
+    expect((await run('cf.png')).status).toBe('failed');
+    expect(h.emulator.stats().chatCompletions).toBe(1);
+    expect(await claimNames()).toEqual([]);
+  });
+
+  it('removes the claim after a retryable throw, so the retry proceeds at once', async () => {
+    await setup({ faults: ['503', '503'] }, { MEDIA_RETRY_MAX_ATTEMPTS: '2' });
+    await upload('t.png', await encodeImage('png', 8, 8));
+    await expect(run('t.png')).rejects.toMatchObject({ code: 'model_unavailable', retryable: true });
+    expect(await claimNames()).toEqual([]);
+    expect((await run('t.png')).status).toBe('succeeded');
+    expect(h.emulator.stats().chatCompletions).toBe(3);
   });
 });
 

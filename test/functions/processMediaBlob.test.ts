@@ -69,6 +69,34 @@ describe('processMediaBlob (invoked as the host does)', () => {
     expect(document).toMatchObject({ error: { code: 'empty_blob' } });
   });
 
+  it('two simultaneous deliveries of one version: one model call, one throws in_progress, its redelivery is skipped', async () => {
+    const png = await encodeImage('png', 7, 7);
+    const { etag } = await h.blobs.upload(h.input, 'twin.png', png, { contentType: 'image/png' });
+    const calls = h.emulator.stats().chatCompletions;
+    const deliver = () =>
+      processMediaBlob(
+        png,
+        h.context('processMediaBlob', {
+          name: 'twin.png',
+          properties: { eTag: etag.replaceAll('"', ''), length: png.length },
+        }),
+      );
+    const settled = await Promise.allSettled([deliver(), deliver()]);
+    expect(settled.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
+    expect(settled.find((outcome) => outcome.status === 'rejected')?.reason).toMatchObject({
+      code: 'in_progress',
+      retryable: true,
+    });
+    expect(h.emulator.stats().chatCompletions).toBe(calls + 1);
+    expect(await read('twin.png.json')).toMatchObject({ source: { etag } });
+    expect(await read('twin.png.error.json')).toBeUndefined();
+
+    // The host redelivers the one that threw: the document exists by now.
+    await deliver();
+    expect(h.emulator.stats().chatCompletions).toBe(calls + 1);
+    expect(h.logs.join('\n')).toContain('twin.png → skipped');
+  });
+
   it('skips a duplicate delivery without a model call', async () => {
     const png = await encodeImage('png', 6, 6);
     await deliver('twice.png', png);

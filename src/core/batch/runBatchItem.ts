@@ -1,6 +1,7 @@
 import type { CompletionOverrides } from '../CompletionOverrides';
 import type { ErrorDocument, OutcomeDocument } from '../documents';
 import { MediaCompletionsError } from '../errors';
+import { InProgressError } from '../InProgressError';
 import { isRecord } from '../isRecord';
 import type { OutputLocation } from '../outputs/OutputLocation';
 import { writeOutcomeDocument } from '../outputs/writeOutcomeDocument';
@@ -22,9 +23,11 @@ export interface ItemDelivery {
 
 /**
  * - `completed` / `failed`: the item's document exists and was counted now;
- * - `duplicate`: it had been counted before (a redelivered or duplicated message).
+ * - `duplicate`: it had been counted before (a redelivered or duplicated message);
+ * - `deferred`: on the last delivery, another delivery held the item's claim; nothing was counted, and a fresh
+ *   message was queued for when that claim expires.
  */
-export type BatchItemOutcome = 'completed' | 'failed' | 'duplicate';
+export type BatchItemOutcome = 'completed' | 'failed' | 'duplicate' | 'deferred';
 
 /**
  * Processes one batch item with the blob pipeline (`processBlob`: idempotency on the source ETag, conditional
@@ -55,6 +58,7 @@ export async function runBatchItem(
       document = await processItem(deps, message, location, record.overrides);
     } catch (error) {
       if (!last) throw error;
+      if (error instanceof InProgressError) return deferItem(deps, message, error);
       deps.logger.warn('Last delivery failed; recording the item', {
         batchId: record.id,
         index: message.index,
@@ -89,6 +93,31 @@ async function processItem(
   throw new MediaCompletionsError('source_changed', `${message.container}/${message.name} changed.`, {
     retryable: true,
   });
+}
+
+/**
+ * The last delivery found the item being produced by another delivery (a duplicate message still running, or a
+ * holder that died with its claim). Recording `retries_exhausted` now would count the item as failed while the
+ * holder may still succeed, and a redelivery never counts twice; so a fresh message, with deliveries of its own,
+ * is queued for when the claim expires: by then the document exists (the copy counts as a duplicate) or the
+ * claim is taken over. The poison path does not wait: the host gave up there.
+ */
+async function deferItem(
+  deps: BatchDeps,
+  message: ItemMessage,
+  error: InProgressError,
+): Promise<BatchItemOutcome> {
+  // A claim lives at most this long; a far-off expiry (another machine's clock) must not park the item.
+  const longest = deps.settings.retry.totalBudgetMs + deps.settings.claimMarginMs;
+  const waitMs = Math.min(Math.max(error.expiresAt - deps.clock.now(), 0), longest);
+  const delaySeconds = Math.ceil(waitMs / 1000) + 1;
+  await deps.queue.send(deps.batch.queue, message, { delaySeconds });
+  deps.logger.info('Item in progress in another delivery; deferred', {
+    batchId: message.batchId,
+    index: message.index,
+    delaySeconds,
+  });
+  return 'deferred';
 }
 
 /** The host gave up (or this was the last delivery): `retries_exhausted`, unless an outcome exists meanwhile. */

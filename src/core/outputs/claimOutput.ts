@@ -1,0 +1,123 @@
+import { isMediaCompletionsError, MediaCompletionsError } from '../errors';
+import { InProgressError } from '../InProgressError';
+import { isRecord } from '../isRecord';
+import type { PipelineSettings } from '../PipelineSettings';
+import type { BlobStore, JsonBlob } from '../ports/BlobStore';
+import type { Clock } from '../ports/Clock';
+import type { Logger } from '../ports/Logger';
+import { claimBlobName } from './claimBlobName';
+import type { OutputLocation } from './OutputLocation';
+import { sourceEtagOf } from './sourceEtagOf';
+
+export interface ClaimOutputDeps {
+  blobs: BlobStore;
+  clock: Clock;
+  logger: Logger;
+  settings: PipelineSettings;
+}
+
+/** The source version a claim is for. */
+export interface ClaimedSource {
+  container: string;
+  name: string;
+  etag: string;
+}
+
+/** A claim this run holds. */
+export interface OutputClaim {
+  /** Deletes this claim (not one a taker wrote since); never throws, since an unreleased claim expires. */
+  release(): Promise<void>;
+}
+
+/** Another writer changing the claim between our read and our write each time is not worth more tries. */
+const MAX_TRIES = 3;
+
+/**
+ * Claims an output for one source version before the model is called, so that simultaneous deliveries of that
+ * version (triggers deliver at least once) pay for one call. The claim is `claims/<hash>.claim` in the output
+ * container, created with If-None-Match: *, holding the source ETag and an expiry past the retry budget (plus
+ * `claimMarginMs` for download and writes). A live claim for the same ETag throws InProgressError: the caller
+ * lets the host deliver again. An expired claim (its holder died), or a live one for another version while ours
+ * is still current, is taken over with If-Match on the claim's own ETag, so two takers cannot both win.
+ *
+ * @returns `undefined` when a live claim belongs to another version and ours is no longer the blob's current
+ *   one: the newer version has its own run.
+ */
+export async function claimOutput(
+  deps: ClaimOutputDeps,
+  location: OutputLocation,
+  source: ClaimedSource,
+): Promise<OutputClaim | undefined> {
+  const { blobs, clock, logger, settings } = deps;
+  const name = claimBlobName(location.resultName);
+  const now = clock.now();
+  const claim = {
+    schemaVersion: 1,
+    resultName: location.resultName,
+    source,
+    claimedAt: iso(now),
+    expiresAt: iso(now + settings.retry.totalBudgetMs + settings.claimMarginMs),
+  };
+  let current: JsonBlob | undefined;
+  for (let tries = 1; tries <= MAX_TRIES; tries++) {
+    const written = await blobs.writeJson(
+      location.container,
+      name,
+      claim,
+      current === undefined ? { ifNoneMatch: '*' } : { ifMatch: current.etag },
+    );
+    if (written.written) return holding(deps, location.container, name, written.etag);
+    current = await blobs.readJson(location.container, name);
+    if (current === undefined) {
+      // Released between our write and our read: its holder has most likely just written the document, which
+      // a redelivery will find; claiming now could pay for the same answer twice.
+      throw new InProgressError(
+        `${location.resultName} was being produced by another delivery.`,
+        clock.now(),
+      );
+    }
+    const heldUntil = expiryOf(current.value);
+    const expired = heldUntil <= clock.now();
+    if (!expired) {
+      if (sourceEtagOf(current.value) === source.etag) {
+        throw new InProgressError(
+          `Another delivery is producing ${location.resultName}; its claim expires at ${iso(heldUntil)}.`,
+          heldUntil,
+        );
+      }
+      const properties = await blobs.getProperties(source.container, source.name);
+      if (properties?.etag !== source.etag) return undefined;
+    }
+    logger.warn('Taking over a claim', { name: source.name, reason: expired ? 'expired' : 'older version' });
+  }
+  throw new MediaCompletionsError(
+    'write_conflict',
+    `Could not claim ${location.resultName}: the claim kept changing under concurrent deliveries.`,
+    { retryable: true },
+  );
+}
+
+/** A claim without a readable expiry counts as expired: nothing could ever release it otherwise. */
+function expiryOf(claim: unknown): number {
+  if (!isRecord(claim) || typeof claim.expiresAt !== 'string') return 0;
+  const time = Date.parse(claim.expiresAt);
+  return Number.isNaN(time) ? 0 : time;
+}
+
+function iso(time: number): string {
+  return new Date(time).toISOString();
+}
+
+function holding(deps: ClaimOutputDeps, container: string, name: string, etag: string): OutputClaim {
+  return {
+    release: async () => {
+      try {
+        await deps.blobs.deleteIfExists(container, name, { ifMatch: etag });
+      } catch (error) {
+        deps.logger.warn('Could not release a claim; it expires on its own', {
+          code: isMediaCompletionsError(error) ? error.code : 'unexpected',
+        });
+      }
+    },
+  };
+}

@@ -1,0 +1,113 @@
+import { MemoryWorkQueue } from '../../../src/adapters/MemoryWorkQueue';
+import { parseBatchMessage, type ItemMessage } from '../../../src/core/batch/BatchMessage';
+import { batchPaths } from '../../../src/core/batch/batchPaths';
+import { batchQueueNames } from '../../../src/core/batch/batchQueueNames';
+import { createBatch } from '../../../src/core/batch/createBatch';
+import { getBatchStatus } from '../../../src/core/batch/getBatchStatus';
+import { parseBatchRequest } from '../../../src/core/batch/parseBatchRequest';
+import { planBatchPage } from '../../../src/core/batch/planBatchPage';
+import { runBatchItem } from '../../../src/core/batch/runBatchItem';
+import { claimBlobName } from '../../../src/core/outputs/claimBlobName';
+import { encodeImage } from '../media/fixtures';
+import { batchHarness, type BatchHarness } from '../../support/batchHarness';
+
+let h: BatchHarness;
+
+beforeAll(async () => {
+  // A model answer takes a moment, so that a second delivery meets the first one's claim.
+  h = await batchHarness({ latencyMs: 300 });
+});
+
+afterAll(async () => {
+  await h.close();
+});
+
+/** A one-item batch over `name`, planned; its item message and documents' location. */
+async function oneItemBatch(name: string) {
+  const { etag } = await h.blobs.upload(h.input, name, await encodeImage('png', 8, 8));
+  const planning = { ...h.batchDeps, queue: new MemoryWorkQueue() };
+  const { record } = await createBatch(
+    planning,
+    parseBatchRequest({ container: h.input, prefix: name }, planning.settings),
+  );
+  await planBatchPage(
+    planning,
+    parseBatchMessage(planning.queue.take(batchQueueNames.plan(planning.batch.queue)), 'plan'),
+  );
+  const item: ItemMessage = parseBatchMessage(planning.queue.take(planning.batch.queue), 'item');
+  return { id: record.id, etag, item, location: batchPaths.item(h.output, record.id, name) };
+}
+
+describe('runBatchItem with claims', () => {
+  it('the last delivery defers to a live claim instead of recording the item as failed', async () => {
+    const { id, etag, item, location } = await oneItemBatch('held/a.png');
+    const last = h.batchDeps.batch.maxDequeueCount;
+    const claim = (inMs: number) =>
+      h.blobs.writeJson(
+        h.output,
+        claimBlobName(location.resultName),
+        {
+          schemaVersion: 1,
+          resultName: location.resultName,
+          source: { container: h.input, name: item.name, etag },
+          claimedAt: new Date(h.deps.clock.now()).toISOString(),
+          expiresAt: new Date(h.deps.clock.now() + inMs).toISOString(),
+        },
+        undefined,
+      );
+    // Another delivery of the item holds it for 30 more seconds.
+    await claim(30_000);
+    const calls = h.emulator.stats().chatCompletions;
+
+    await expect(runBatchItem(h.batchDeps, item, { dequeueCount: 1 })).rejects.toMatchObject({
+      code: 'in_progress',
+      retryable: true,
+    });
+    expect(await runBatchItem(h.batchDeps, item, { dequeueCount: last })).toBe('deferred');
+    expect(h.emulator.stats().chatCompletions).toBe(calls);
+    expect(await h.blobs.readJson(h.output, location.errorName)).toBeUndefined();
+    expect(await getBatchStatus(h.batchDeps, id)).toMatchObject({
+      request_counts: { total: 1, completed: 0, failed: 0 },
+    });
+    // A fresh copy of the message waits, invisible, until about when the claim expires.
+    const queue = h.queues.getQueueClient(h.batchDeps.batch.queue);
+    expect((await queue.getProperties()).approximateMessagesCount).toBe(1);
+    expect((await queue.receiveMessages()).receivedMessageItems).toHaveLength(0);
+    const deferred = h.deps.logger.entries.filter((entry) => entry.message.includes('deferred')).at(-1);
+    expect(deferred?.fields).toMatchObject({ batchId: id, index: item.index });
+    expect(deferred?.fields?.delaySeconds).toBeGreaterThanOrEqual(30);
+    expect(deferred?.fields?.delaySeconds).toBeLessThanOrEqual(32);
+
+    // The holder died: once its claim has expired, the copy takes it over and completes the item.
+    await claim(-1);
+    expect(await runBatchItem(h.batchDeps, item, { dequeueCount: 1 })).toBe('completed');
+    expect(h.emulator.stats().chatCompletions).toBe(calls + 1);
+    expect(await h.blobs.readJson(h.output, claimBlobName(location.resultName))).toBeUndefined();
+    expect(await getBatchStatus(h.batchDeps, id)).toMatchObject({
+      request_counts: { total: 1, completed: 1, failed: 0 },
+    });
+    await queue.clearMessages();
+  });
+
+  it('two simultaneous last deliveries of one item: one completes, one defers; one model call, counted once', async () => {
+    const { id, item, location } = await oneItemBatch('twin/b.png');
+    const last = h.batchDeps.batch.maxDequeueCount;
+    const calls = h.emulator.stats().chatCompletions;
+    const outcomes = await Promise.all([
+      runBatchItem(h.batchDeps, item, { dequeueCount: last }),
+      runBatchItem(h.batchDeps, item, { dequeueCount: last }),
+    ]);
+    expect(outcomes.sort()).toEqual(['completed', 'deferred']);
+    expect(h.emulator.stats().chatCompletions).toBe(calls + 1);
+    expect(await h.blobs.readJson(h.output, location.resultName)).toBeDefined();
+    expect(await h.blobs.readJson(h.output, location.errorName)).toBeUndefined();
+    expect(await h.blobs.readJson(h.output, claimBlobName(location.resultName))).toBeUndefined();
+
+    // The deferred copy arrives later and finds the item done.
+    expect(await runBatchItem(h.batchDeps, item, { dequeueCount: 1 })).toBe('duplicate');
+    expect(h.emulator.stats().chatCompletions).toBe(calls + 1);
+    expect(await getBatchStatus(h.batchDeps, id)).toMatchObject({
+      request_counts: { total: 1, completed: 1, failed: 0 },
+    });
+  });
+});
