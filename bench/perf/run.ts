@@ -271,8 +271,8 @@ async function main(): Promise<void> {
 
     log('6. scale-out');
     const scaleNames = Array.from(
-      { length: 80 },
-      (_, index) => `scale/${String(index).padStart(2, '0')}.png`,
+      { length: 120 },
+      (_, index) => `scale/${String(index).padStart(3, '0')}.png`,
     );
     await Promise.all(scaleNames.map((name) => limit(() => put(name, small))));
     const scale: ScaleOutFigure = await scaleOut({
