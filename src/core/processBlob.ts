@@ -90,6 +90,12 @@ export async function processBlob(deps: PipelineDeps, input: ProcessBlobInput): 
       ),
     );
   }
+  // The download does not depend on the claim, so both run at once; a refused claim drops the bytes.
+  const download =
+    input.content === undefined
+      ? blobs.download(input.container, input.name, { ifMatch: properties.etag })
+      : Promise.resolve(input.content);
+  download.catch(() => undefined);
   // A simultaneous delivery of this version (triggers deliver at least once) stops here: no second call.
   const claim = await claimOutput(deps, location, source);
   if (claim === undefined) {
@@ -97,7 +103,7 @@ export async function processBlob(deps: PipelineDeps, input: ProcessBlobInput): 
     return { status: 'gone', location };
   }
   try {
-    return await produceOutcome(deps, input, { location, properties, source, existing, started });
+    return await produceOutcome(deps, input, { location, properties, source, existing, started, download });
   } finally {
     await claim.release();
   }
@@ -109,6 +115,8 @@ interface Claimed {
   source: SourceInfo;
   existing: Existing;
   started: number;
+  /** The source bytes, already being downloaded (If-Match the ETag). */
+  download: Promise<Uint8Array>;
 }
 
 /** Download → `complete` → result document (or error document for a permanent failure), under the claim. */
@@ -121,8 +129,7 @@ async function produceOutcome(
   const { location, properties, source, existing, started } = claimed;
   let bytes: Uint8Array;
   try {
-    bytes =
-      input.content ?? (await blobs.download(input.container, input.name, { ifMatch: properties.etag }));
+    bytes = await claimed.download;
   } catch (error) {
     if (
       isMediaCompletionsError(error) &&
