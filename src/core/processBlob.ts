@@ -7,6 +7,7 @@ import { ModelCallError } from './ModelCallError';
 import { blobNameProblem } from './outputs/blobNameProblem';
 import { claimOutput } from './outputs/claimOutput';
 import { defaultOutputLocation, type OutputLocation } from './outputs/OutputLocation';
+import { resultDocument } from './outputs/resultDocument';
 import { safeOutputLocation } from './outputs/safeOutputLocation';
 import { sourceEtagOf } from './outputs/sourceEtagOf';
 import { writeOutcomeDocument } from './outputs/writeOutcomeDocument';
@@ -155,27 +156,8 @@ async function produceOutcome(
     }
     throw error;
   }
-  const [media] = result.media;
-  const [sent] = result.sent;
-  if (media === undefined || sent === undefined) {
-    throw new TypeError('complete() returned no media description.');
-  }
-  const document: ResultDocument = {
-    schemaVersion: 1,
-    status: 'succeeded',
-    source: withHash,
-    media,
-    sent,
-    request: result.request,
-    model: result.model,
-    completion: result.completion,
-    finishReason: result.finishReason,
-    usage: result.usage,
-    requestId: result.requestId,
-    attempts: result.attempts,
-    timings: { downloadMs, modelMs: result.modelMs, totalMs: clock.now() - started },
-    createdAt: new Date(clock.now()).toISOString(),
-  };
+  const now = clock.now();
+  const document = resultDocument(withHash, result, { downloadMs, totalMs: now - started, now });
   const written = await writeOutcomeDocument(
     blobs,
     location.container,

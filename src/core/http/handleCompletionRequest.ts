@@ -1,15 +1,15 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { complete } from '../complete';
+import type { CompletionResult } from '../CompletionResult';
 import type { CompletionStreamEvent } from '../CompletionStreamEvent';
-import type { ResultDocument, SourceInfo } from '../documents';
+import type { SourceInfo } from '../documents';
 import { isMediaCompletionsError, type MediaCompletionsError } from '../errors';
 import type { ImageUrlInput } from '../ImageUrlInput';
 import type { MediaInfo } from '../media/MediaInfo';
 import { ModelCallError } from '../ModelCallError';
 import type { MediaInput } from '../prepareCompletion';
 import type { PipelineDeps } from '../processBlob';
-import type { RequestSummary } from '../RequestSummary';
-import type { SentMedia } from '../SentMedia';
+import { resultDocument } from '../outputs/resultDocument';
 import { startCompletionStream } from '../startCompletionStream';
 import type { HttpAnswer } from './HttpAnswer';
 import { httpError } from './httpError';
@@ -41,19 +41,6 @@ interface Resolved {
   origins: (
     { from: 'url' } | { from: 'file' | 'data' | 'raw' | 'blob'; source: SourceInfo & { sha256: string } }
   )[];
-}
-
-interface Completed {
-  media: MediaInfo[];
-  sent: SentMedia[];
-  request: RequestSummary;
-  model: string | null;
-  completion: string | null;
-  finishReason: string | null;
-  usage: unknown;
-  requestId: string | null;
-  attempts: number;
-  modelMs: number;
 }
 
 const DEFAULT_RETRY_AFTER_SECONDS = 10;
@@ -211,7 +198,7 @@ function describe(resolved: Resolved, media: readonly MediaInfo[]): MediaDescrip
 async function answer(
   deps: HttpCompletionDeps,
   run: Run,
-  result: Completed,
+  result: CompletionResult,
 ): Promise<Record<string, unknown>> {
   const saved = run.parsed.save ? await save(deps, run, result) : undefined;
   const totalMs = deps.clock.now() - run.started;
@@ -241,31 +228,18 @@ async function answer(
 async function save(
   deps: HttpCompletionDeps,
   run: Run,
-  result: Completed,
+  result: CompletionResult,
 ): Promise<{ container: string; name: string }> {
   const [origin] = run.resolved.origins;
-  const [media] = result.media;
-  const [sent] = result.sent;
-  if (origin === undefined || origin.from === 'url' || media === undefined || sent === undefined) {
+  if (origin === undefined || origin.from === 'url' || run.resolved.origins.length !== 1) {
     throw new TypeError('A saved completion needs exactly one inline media item.');
   }
   const now = deps.clock.now();
-  const document: ResultDocument = {
-    schemaVersion: 1,
-    status: 'succeeded',
-    source: origin.source,
-    media,
-    sent,
-    request: result.request,
-    model: result.model,
-    completion: result.completion,
-    finishReason: result.finishReason,
-    usage: result.usage,
-    requestId: result.requestId,
-    attempts: result.attempts,
-    timings: { downloadMs: run.readMs, modelMs: result.modelMs, totalMs: now - run.started },
-    createdAt: new Date(now).toISOString(),
-  };
+  const document = resultDocument(origin.source, result, {
+    downloadMs: run.readMs,
+    totalMs: now - run.started,
+    now,
+  });
   const container = deps.settings.outputContainer;
   const name = `http/${document.createdAt.slice(0, 10)}/${run.id}.json`;
   const written = await deps.blobs.writeJson(container, name, document, { ifNoneMatch: '*' });
@@ -276,7 +250,7 @@ async function save(
 async function* sse(
   deps: HttpCompletionDeps,
   run: Run,
-  stream: Omit<Completed, 'model' | 'completion' | 'finishReason' | 'usage'>,
+  stream: Omit<CompletionResult, 'model' | 'completion' | 'finishReason' | 'usage'>,
   events: AsyncIterable<CompletionStreamEvent>,
 ): AsyncGenerator<Uint8Array> {
   let completion = '';
