@@ -54,6 +54,15 @@ describe('SharpImageResizer', () => {
     ]);
   });
 
+  it('keeps a PNG lossless: every pixel of the scaled picture survives', async () => {
+    const input = await (await halves(1600, 1200)).png().toBuffer();
+    const output = await resizer.resize(input, 'png', { width: 1024, height: 768 });
+    // The composited source carries an opaque alpha channel: compare colours only.
+    const expected = await sharp(input).resize(1024, 768, { fit: 'fill' }).removeAlpha().raw().toBuffer();
+    const actual = await sharp(output).removeAlpha().raw().toBuffer();
+    expect(actual.equals(expected)).toBe(true);
+  });
+
   it('applies the EXIF orientation and drops it', async () => {
     // Stored 3000×1000 with orientation 6: shown turned 90° clockwise, so the stored left (red) is on top.
     const input = await (await halves(3000, 1000)).jpeg().withMetadata({ orientation: 6 }).toBuffer();
