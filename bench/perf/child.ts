@@ -5,16 +5,33 @@ import path from 'node:path';
  * Runs `figures/<script>.js` in a fresh Node process (so that one measurement's memory, caches and JIT state
  * never leak into the next), passing `args` as JSON in BENCH_ARGS; resolves with the JSON the child prints last.
  */
-export function runChild<T>(
+export async function runChild<T>(
   script: string,
   args: unknown,
   options: { execArgv?: string[]; env?: Record<string, string> } = {},
 ): Promise<T> {
   const file = path.join(__dirname, 'figures', `${script}.js`);
-  const child = spawn(process.execPath, [...(options.execArgv ?? []), file], {
-    env: { ...process.env, ...options.env, BENCH_ARGS: JSON.stringify(args) },
-    stdio: ['ignore', 'pipe', 'inherit'],
+  const { code, stdout } = await runNode([...(options.execArgv ?? []), file], {
+    ...process.env,
+    ...options.env,
+    BENCH_ARGS: JSON.stringify(args),
   });
+  if (code !== 0) throw new Error(`bench child ${script} exited with ${code}`);
+  const last = stdout.trim().split('\n').at(-1) ?? '';
+  try {
+    return JSON.parse(last) as T;
+  } catch {
+    throw new Error(`bench child ${script} printed no JSON result`);
+  }
+}
+
+/** Runs `node <args>` and collects its stdout. */
+export function runNode(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  stderr: 'inherit' | 'ignore' = 'inherit',
+): Promise<{ code: number | null; stdout: string }> {
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', stderr] });
   let stdout = '';
   child.stdout.setEncoding('utf8');
   child.stdout.on('data', (chunk: string) => {
@@ -23,16 +40,7 @@ export function runChild<T>(
   return new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code) => {
-      const last = stdout.trim().split('\n').at(-1) ?? '';
-      if (code !== 0) {
-        reject(new Error(`bench child ${script} exited with ${code}`));
-        return;
-      }
-      try {
-        resolve(JSON.parse(last) as T);
-      } catch {
-        reject(new Error(`bench child ${script} printed no JSON result`));
-      }
+      resolve({ code, stdout });
     });
   });
 }

@@ -22,18 +22,10 @@ import type { OverheadArgs, OverheadResult } from './figures/overhead';
 import type { ThroughputArgs, ThroughputResult } from './figures/throughput';
 import { scaleOut, type ScaleOutFigure } from './scaleOut';
 import { median, round, summarize, type Summary } from './stats';
+import type { BenchRow } from './BenchRow';
 
 const REPEATS = 3;
 const MiB = 1024 * 1024;
-
-interface Row {
-  figure: string;
-  measured: string;
-  floor: string;
-  ratio: string;
-  target: string;
-  met: boolean | undefined;
-}
 
 async function main(): Promise<void> {
   const started = performance.now();
@@ -76,7 +68,7 @@ async function main(): Promise<void> {
     await Promise.all(names.map((name) => limit(() => put(name, small))));
 
     const results: Record<string, unknown> = {};
-    const rows: Row[] = [];
+    const rows: BenchRow[] = [];
 
     log('1. overhead per item');
     const overheadRuns: OverheadResult[] = [];
@@ -352,8 +344,8 @@ function mb(bytes: number): string {
   return `${round(bytes / MiB, 2)} MiB`;
 }
 
-function printTable(rows: readonly Row[]): void {
-  const header: Row = {
+function printTable(rows: readonly BenchRow[]): void {
+  const header: BenchRow = {
     figure: 'Figure',
     measured: 'Measured',
     floor: 'Floor / ideal',
@@ -361,7 +353,7 @@ function printTable(rows: readonly Row[]): void {
     target: 'Target',
     met: undefined,
   };
-  const cells = (row: Row): string[] => [
+  const cells = (row: BenchRow): string[] => [
     row.figure,
     row.measured,
     row.floor,

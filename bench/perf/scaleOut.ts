@@ -1,10 +1,11 @@
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { BlobStore } from '../../src/core/ports/BlobStore';
 import { getBatchStatus } from '../../src/core/batch/getBatchStatus';
 import { startEmulator } from '../../src/emulator/startEmulator';
+import type { BenchRow } from './BenchRow';
+import { runNode } from './child';
 import { median, round } from './stats';
 
 export interface ScaleOutOptions {
@@ -24,14 +25,7 @@ export interface ScaleOutFigure {
   inFlightPerWorker: number;
   /** Items per second in steady state (from the 10th to the last item), per repeat. */
   rates: Record<'one' | 'two', number[]>;
-  row: {
-    figure: string;
-    measured: string;
-    floor: string;
-    ratio: string;
-    target: string;
-    met: boolean | undefined;
-  };
+  row: BenchRow;
 }
 
 const LATENCY_MS = 500;
@@ -110,19 +104,9 @@ async function steadyRate(options: ScaleOutOptions, id: string): Promise<number>
   throw new Error(`batch ${id} did not finish within 2 minutes`);
 }
 
-function cli(args: readonly string[], env: NodeJS.ProcessEnv): Promise<string> {
+async function cli(args: readonly string[], env: NodeJS.ProcessEnv): Promise<string> {
   const main = path.join(__dirname, '..', '..', 'src', 'cli', 'main.js');
-  const child = spawn(process.execPath, [main, ...args], { env, stdio: ['ignore', 'pipe', 'ignore'] });
-  let stdout = '';
-  child.stdout.setEncoding('utf8');
-  child.stdout.on('data', (chunk: string) => {
-    stdout += chunk;
-  });
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code === 0) resolve(stdout);
-      else reject(new Error(`media-completions ${args.slice(0, 2).join(' ')} exited with ${code}`));
-    });
-  });
+  const { code, stdout } = await runNode([main, ...args], env, 'ignore');
+  if (code !== 0) throw new Error(`media-completions ${args.slice(0, 2).join(' ')} exited with ${code}`);
+  return stdout;
 }
