@@ -4,6 +4,7 @@ import { encodeImage, gif, id3Tag, mp3Frames, wav } from '../core/media/fixtures
 import { startEmulator } from '../../src/emulator/startEmulator';
 import type { RunningEmulator } from '../../src/emulator/RunningEmulator';
 import { audioPart, imagePart, keyClient, postRaw, userMessage } from './emulatorClient';
+import { DOCUMENTED_IMAGE_TOKENS } from '../core/tokens/documentedImageTokens';
 
 const UNAUTHORIZED = {
   statusCode: 401,
@@ -69,26 +70,22 @@ describe('emulator through ModelClient with a key over http', () => {
     expect(Number(res.headers['x-ratelimit-remaining-tokens'])).toBeGreaterThan(0);
   });
 
-  it.each([
-    [1024, 1024, 'high', 765],
-    [2048, 4096, 'high', 1105],
-    [1920, 1080, 'high', 1105],
-    [3024, 4032, 'high', 765],
-    [512, 512, 'high', 255],
-    [4096, 8192, 'low', 85],
-  ] as const)('charges the documented image tokens for %ix%i %s', async (width, height, detail, expected) => {
-    // A PNG header declaring the size is enough: the emulator never decodes pixels.
-    const header = Buffer.from(png);
-    header.writeUInt32BE(width, 16);
-    header.writeUInt32BE(height, 20);
-    const res = await keyClient(emulator)
-      .path('/chat/completions')
-      .post({
-        body: { messages: [userMessage(imagePart('image/png', header, detail))] },
-      });
-    if (isUnexpected(res)) throw new Error(`unexpected ${res.status}`);
-    expect(res.body.usage.prompt_tokens).toBe(expected);
-  });
+  it.each(DOCUMENTED_IMAGE_TOKENS)(
+    'charges the documented image tokens for %ix%i %s',
+    async (width, height, detail, expected) => {
+      // A PNG header declaring the size is enough: the emulator never decodes pixels.
+      const header = Buffer.from(png);
+      header.writeUInt32BE(width, 16);
+      header.writeUInt32BE(height, 20);
+      const res = await keyClient(emulator)
+        .path('/chat/completions')
+        .post({
+          body: { messages: [userMessage(imagePart('image/png', header, detail))] },
+        });
+      if (isUnexpected(res)) throw new Error(`unexpected ${res.status}`);
+      expect(res.body.usage.prompt_tokens).toBe(expected);
+    },
+  );
 
   it('answers WAV and MP3 audio with duration, rate, channels and ~10 tokens per second', async () => {
     const audio = wav({ seconds: 2, sampleRate: 16000, channels: 1 });

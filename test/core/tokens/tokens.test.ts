@@ -1,18 +1,15 @@
 import { audioTokens } from '../../../src/core/tokens/audioTokens';
 import { imageTokens } from '../../../src/core/tokens/imageTokens';
 import { textTokens } from '../../../src/core/tokens/textTokens';
+import { DOCUMENTED_IMAGE_TOKENS } from './documentedImageTokens';
 
 describe('imageTokens', () => {
-  it.each([
-    [1024, 1024, 'high', 765],
-    [2048, 4096, 'high', 1105],
-    [1920, 1080, 'high', 1105],
-    [3024, 4032, 'high', 765],
-    [512, 512, 'high', 255],
-    [4096, 8192, 'low', 85],
-  ] as const)('reproduces the documented example %ix%i %s → %i', (width, height, detail, expected) => {
-    expect(imageTokens(width, height, detail)).toBe(expected);
-  });
+  it.each(DOCUMENTED_IMAGE_TOKENS)(
+    'reproduces the documented example %ix%i %s → %i',
+    (width, height, detail, expected) => {
+      expect(imageTokens(width, height, detail)).toBe(expected);
+    },
+  );
 
   it('counts auto as high and never upscales small images', () => {
     expect(imageTokens(1024, 1024, 'auto')).toBe(765);
