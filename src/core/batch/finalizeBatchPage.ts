@@ -55,26 +55,16 @@ export async function finalizeBatchPage(
       .replace(document.status === 'failed' ? /\.error\.json$/ : /\.json$/, '');
     (document.status === 'succeeded' ? results : errors).push(batchOutputLine(record.id, key, document));
   }
-  const resultPages = [...message.resultPages];
-  const errorPages = [...message.errorPages];
-  if (results.length > 0) {
-    await deps.blocks.stageBlock(
-      container,
-      batchPaths.results(record.id),
-      blockId(message.page),
-      jsonl(results),
-    );
-    resultPages.push(message.page);
-  }
-  if (errors.length > 0) {
-    await deps.blocks.stageBlock(
-      container,
-      batchPaths.errors(record.id),
-      blockId(message.page),
-      jsonl(errors),
-    );
-    errorPages.push(message.page);
-  }
+  // Each page becomes one block of each file; the file's block list is committed after the last page.
+  const stage = async (lines: readonly string[], name: string, pages: number[]): Promise<number[]> => {
+    if (lines.length === 0) return pages;
+    await deps.blocks.stageBlock(container, name, blockId(message.page), jsonl(lines));
+    return [...pages, message.page];
+  };
+  const [resultPages, errorPages] = await Promise.all([
+    stage(results, batchPaths.results(record.id), message.resultPages),
+    stage(errors, batchPaths.errors(record.id), message.errorPages),
+  ]);
   if (page.continuationToken !== undefined) {
     const next: FinalizeMessage = {
       type: 'finalize',
