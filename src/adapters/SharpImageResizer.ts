@@ -58,7 +58,12 @@ function encode(image: Sharp, format: ImageFormat): Sharp {
     case 'webp':
       return image.webp({ quality: WEBP_QUALITY });
     case 'png':
+    case 'tiff':
+    case 'bmp':
       return image.png();
+    case 'heic':
+    case 'avif':
+      return image.jpeg({ quality: JPEG_QUALITY });
     case 'gif':
       // A GIF has at most 256 colours: a palette PNG stays as small; truecolour would often outgrow the GIF.
       // Effort 1 quantizes ten times faster than the default, for a few percent more bytes.

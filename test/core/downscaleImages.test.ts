@@ -73,10 +73,12 @@ describe('downscaling before the model call', () => {
       expect(small.document.media).toMatchObject({ format, width: 2400, height: 1800 });
       expect(small.document.sent).toEqual({
         mimeType: `image/${format}`,
+        format,
         bytes: expect.any(Number) as number,
         width,
         height,
         downscaled: true,
+        converted: true,
       });
       expect(small.document.sent.bytes).toBeLessThan(original.length / 3);
       expect(small.received?.media[0]).toMatchObject({ mimeType: `image/${format}`, width, height });
@@ -84,10 +86,12 @@ describe('downscaling before the model call', () => {
 
       expect(full.document.sent).toEqual({
         mimeType: `image/${format}`,
+        format,
         bytes: original.length,
         width: 2400,
         height: 1800,
         downscaled: false,
+        converted: false,
       });
       expect(full.received?.media[0]?.sha256).toBe(shortHash(original));
       expect(small.promptTokens).toBeGreaterThan(0);
@@ -102,10 +106,12 @@ describe('downscaling before the model call', () => {
     const { document, received } = await run('small.jpg', original, true);
     expect(document.sent).toEqual({
       mimeType: 'image/jpeg',
+      format: 'jpeg',
       bytes: original.length,
       width: 640,
       height: 480,
       downscaled: false,
+      converted: false,
     });
     expect(received?.media[0]?.sha256).toBe(shortHash(original));
   });

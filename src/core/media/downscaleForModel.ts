@@ -31,10 +31,12 @@ export async function downscaleForModel(
     item,
     sent: {
       mimeType: info.mimeType,
+      format: info.format,
       bytes: item.bytes.length,
       width: info.kind === 'image' ? info.width : null,
       height: info.kind === 'image' ? info.height : null,
       downscaled: false,
+      converted: false,
     },
   };
   if (info.kind !== 'image' || options.images === undefined) return untouched;
@@ -49,10 +51,12 @@ export async function downscaleForModel(
     item: { bytes, info: sentInfo },
     sent: {
       mimeType: sentInfo.mimeType,
+      format: sentInfo.format,
       bytes: bytes.length,
       width: sentInfo.width,
       height: sentInfo.height,
       downscaled: true,
+      converted: true,
     },
   };
 }
