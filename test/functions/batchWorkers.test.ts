@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { HttpRequest } from '@azure/functions';
 import type * as GetBatchModule from '../../src/functions/getBatch';
 import type * as PostBatchModule from '../../src/functions/postBatch';
@@ -48,7 +49,8 @@ function worker(): Promise<{ invocations: number; failures: number; poisoned: nu
         '--idle-exit',
         '2500',
       ],
-      { env: process.env, stdio: ['ignore', 'pipe', 'pipe'] },
+      // A temporary cwd: a developer's local.settings.json must not fill in settings the test left unset.
+      { env: process.env, cwd: tmpdir(), stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stdout = '';
     let stderr = '';
