@@ -9,6 +9,11 @@ param environmentName string
 
 @minLength(1)
 @description('Region for every resource. The model deployment must be offered there.')
+@metadata({
+  azd: {
+    type: 'location'
+  }
+})
 param location string
 
 @description('Optional principal id (usually you, set by azd as AZURE_PRINCIPAL_ID) that gets the app\'s data roles for local runs against the cloud.')

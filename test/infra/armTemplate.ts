@@ -10,6 +10,7 @@ export interface ArmTemplate {
 export interface ArmParameter {
   type: string;
   defaultValue?: unknown;
+  metadata?: Record<string, unknown>;
   allowedValues?: unknown[];
 }
 

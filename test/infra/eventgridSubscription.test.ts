@@ -1,6 +1,6 @@
 import type { ArmResource, ArmTemplate } from './armTemplate';
 import { allResources, moduleParameter } from './armTemplate';
-import { BICEP_TIMEOUT_MS, compileBicep } from './bicep';
+import { BICEP_TIMEOUT_MS, compileBicep, describeWithBicep } from './bicep';
 
 let template: ArmTemplate;
 let main: ArmTemplate;
@@ -22,7 +22,7 @@ function defaultOf(name: string): unknown {
   return template.parameters?.[name]?.defaultValue;
 }
 
-describe('eventgrid-subscription.bicep', () => {
+describeWithBicep('eventgrid-subscription.bicep', () => {
   it('delivers only finished BlobCreated uploads', () => {
     expect(subscription.properties?.filter).toEqual({
       includedEventTypes: ['Microsoft.Storage.BlobCreated'],

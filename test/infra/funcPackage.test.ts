@@ -53,7 +53,8 @@ describe('the deployment package (.funcignore)', () => {
       expect(names).toContain(`dist/functions/${module.replace(/\.ts$/, '.js')}`);
     }
     expect(names).toContain('dist/cli/main.js');
-    for (const schema of readdirSync(path.join(ROOT, 'schemas'))) expect(names).toContain(`schemas/${schema}`);
+    for (const schema of readdirSync(path.join(ROOT, 'schemas')))
+      expect(names).toContain(`schemas/${schema}`);
     if (existsSync(path.join(ROOT, 'analyzers.json'))) expect(names).toContain('analyzers.json');
 
     const total = [...files.values()].reduce((sum, size) => sum + size, 0);

@@ -1,9 +1,9 @@
 import { cp, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { BICEP_TIMEOUT_MS, infraDir, runBicep } from './bicep';
+import { BICEP_TIMEOUT_MS, infraDir, runBicep, describeWithBicep } from './bicep';
 
-describe('bicep build and lint', () => {
+describeWithBicep('bicep build and lint', () => {
   it(
     'builds every entry file in infra/ with no diagnostic',
     async () => {

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ArmTemplate, LocatedResource } from './armTemplate';
 import { allResources, inlineVariables, moduleParameter, moduleTemplate } from './armTemplate';
-import { BICEP_TIMEOUT_MS, compileBicep, infraDir } from './bicep';
+import { BICEP_TIMEOUT_MS, compileBicep, infraDir, describeWithBicep } from './bicep';
 
 const ROLE = {
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b',
@@ -34,7 +34,7 @@ function defaultOf(name: string): unknown {
   return main.parameters?.[name]?.defaultValue;
 }
 
-describe('main.bicep storage', () => {
+describeWithBicep('main.bicep storage', () => {
   it('accepts no shared keys, no public blobs and nothing below TLS 1.2', () => {
     const storage = only('Microsoft.Storage/storageAccounts');
     expect(storage.resource.properties).toMatchObject({
@@ -77,7 +77,7 @@ describe('main.bicep storage', () => {
   });
 });
 
-describe('main.bicep monitoring and AI', () => {
+describeWithBicep('main.bicep monitoring and AI', () => {
   it('turns local auth off on Log Analytics and Application Insights', () => {
     expect(only('Microsoft.Insights/components').resource.properties).toMatchObject({
       DisableLocalAuth: true,
@@ -122,8 +122,14 @@ describe('main.bicep monitoring and AI', () => {
   });
 });
 
-describe('main.bicep function app', () => {
-  it('runs on a Flex Consumption FC1 plan with Node 20 and the user-assigned identity', () => {
+describeWithBicep('main.bicep parameters', () => {
+  it('marks location as an azd location, so azd asks for a region from its list', () => {
+    expect(main.parameters?.location?.metadata).toMatchObject({ azd: { type: 'location' } });
+  });
+});
+
+describeWithBicep('main.bicep function app', () => {
+  it('runs on a Flex Consumption FC1 plan with Node 22 and the user-assigned identity', () => {
     const plan = only('Microsoft.Web/serverfarms');
     expect(plan.resource.sku).toEqual({ tier: 'FlexConsumption', name: 'FC1' });
     const app = only('Microsoft.Web/sites');
@@ -132,7 +138,7 @@ describe('main.bicep function app', () => {
     expect(app.resource.properties).toMatchObject({
       httpsOnly: true,
       functionAppConfig: {
-        runtime: { name: 'node', version: '20' },
+        runtime: { name: 'node', version: '22' },
         scaleAndConcurrency: {
           instanceMemoryMB: "[parameters('instanceMemoryMB')]",
           maximumInstanceCount: "[parameters('maximumInstanceCount')]",
@@ -231,7 +237,7 @@ describe('main.bicep function app', () => {
   });
 });
 
-describe('main.bicep role assignments', () => {
+describeWithBicep('main.bicep role assignments', () => {
   const appIdentity =
     "resourceId('Microsoft.ManagedIdentity/userAssignedIdentities', parameters('appIdentityName'))";
   const cases: {
@@ -360,7 +366,7 @@ describe('main.bicep role assignments', () => {
   });
 });
 
-describe('main.bicep Event Grid topic', () => {
+describeWithBicep('main.bicep Event Grid topic', () => {
   it('puts a system topic with its own identity on the storage account', () => {
     const topic = only('Microsoft.EventGrid/systemTopics');
     expect(topic.resource.identity).toEqual({ type: 'SystemAssigned' });
@@ -371,7 +377,7 @@ describe('main.bicep Event Grid topic', () => {
   });
 });
 
-describe('main.bicep private networking (vnetEnabled)', () => {
+describeWithBicep('main.bicep private networking (vnetEnabled)', () => {
   it('is off by default and, when on, integrates the app with a delegated subnet', () => {
     expect(main.parameters?.vnetEnabled).toMatchObject({ type: 'bool', defaultValue: false });
     expect(main.resources).toHaveProperty(['network', 'condition'], "[parameters('vnetEnabled')]");
@@ -420,7 +426,7 @@ describe('main.bicep private networking (vnetEnabled)', () => {
   });
 });
 
-describe('main.bicep outputs and secrets', () => {
+describeWithBicep('main.bicep outputs and secrets', () => {
   it('names every output in UPPER_SNAKE and exposes what azd and the postdeploy hook need', () => {
     const outputs = Object.keys(main.outputs ?? {});
     for (const name of outputs) expect(name).toMatch(/^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$/);
