@@ -1,4 +1,4 @@
-import { HttpRequest } from '@azure/functions';
+import { HttpRequest, type HttpResponseInit } from '@azure/functions';
 import { QueueServiceClient } from '@azure/storage-queue';
 import type { BatchView } from '../../src/core/batch/BatchView';
 import type { ItemMessage } from '../../src/core/batch/BatchMessage';
@@ -11,6 +11,7 @@ import type * as ProcessBatchItemModule from '../../src/functions/processBatchIt
 import { encodeImage } from '../core/media/fixtures';
 import { expectValidErrorDocument } from '../support/documentSchemas';
 import { functionsHarness, type FunctionsHarness } from '../support/functionsHarness';
+import { expectValidBatchRequest, expectValidOperationResponse } from '../support/openapi';
 import { testConnectionString, uniqueName } from '../support/storage';
 
 let h: FunctionsHarness;
@@ -41,11 +42,28 @@ afterAll(async () => {
   await h.close();
 });
 
-const postJson = (body: string) =>
-  post.postBatch(
+/** POST /api/batches; every answer must match the OpenAPI document. */
+async function postJson(body: string): Promise<HttpResponseInit> {
+  const answer = await post.postBatch(
     new HttpRequest({ method: 'POST', url: 'https://app.example/api/batches', body: { string: body } }),
     h.context('postBatch', {}),
   );
+  expectValidOperationResponse('/batches', 'post', answer.status ?? 200, answer.jsonBody);
+  return answer;
+}
+
+/** GET /api/batches/{id} or POST /api/batches/{id}/cancel, checked against the OpenAPI document. */
+async function batchCall(kind: 'get' | 'cancel', id: string): Promise<HttpResponseInit> {
+  const url = `https://app.example/api/batches/${id}${kind === 'cancel' ? '/cancel' : ''}`;
+  const request = new HttpRequest({ method: kind === 'get' ? 'GET' : 'POST', url, params: { id } });
+  const answer =
+    kind === 'get'
+      ? await get.getBatch(request, h.context('getBatch', {}))
+      : await cancel.postBatchCancel(request, h.context('postBatchCancel', {}));
+  const path = kind === 'get' ? '/batches/{id}' : '/batches/{id}/cancel';
+  expectValidOperationResponse(path, kind === 'get' ? 'get' : 'post', answer.status ?? 200, answer.jsonBody);
+  return answer;
+}
 
 /** Receives every message of `name` (as the host would hand them over: decoded JSON). */
 async function receiveAll(name: string): Promise<unknown[]> {
@@ -70,20 +88,32 @@ describe('batch HTTP functions and queue handlers', () => {
         error: { code: 'invalid_batch_request', message: expect.stringContaining('detail') as string },
       },
     });
-    const unknown = await get.getBatch(
-      new HttpRequest({
-        method: 'GET',
-        url: 'https://app.example/api/batches/x',
-        params: { id: 'batch_000000000000000000000000' },
-      }),
-      h.context('getBatch', {}),
-    );
-    expect(unknown.status).toBe(404);
+    expect((await batchCall('get', 'batch_000000000000000000000000')).status).toBe(404);
+    expect((await batchCall('cancel', 'batch_000000000000000000000000')).status).toBe(404);
+  });
+
+  it('describes POST /api/batches bodies in the OpenAPI document, and refuses what the API refuses', () => {
+    expectValidBatchRequest({ prefix: 'h/' });
+    expectValidBatchRequest({ container: 'media-in', prompt: 'List every object.', max_tokens: 300 });
+    expectValidBatchRequest({ manifest: 'media-in/list.jsonl', detail: 'low', force: true });
+    expect(() => {
+      expectValidBatchRequest({ manifest: 'media-in/list.jsonl', container: 'media-in' });
+    }).toThrow();
+    expect(() => {
+      expectValidBatchRequest({ detail: 'ultra' });
+    }).toThrow();
+    expect(() => {
+      expectValidOperationResponse('/batches/{id}', 'get', 200, { id: 'batch_1', object: 'batch' });
+    }).toThrow(/must have required property/);
+    expect(() => {
+      expectValidOperationResponse('/batches/{id}', 'get', 418, {});
+    }).toThrow(/lists no 418/);
   });
 
   it('creates, plans, cancels and records items through the handlers, poison included', async () => {
     const png = await encodeImage('png', 8, 8);
     await Promise.all(['h/1.png', 'h/2.png', 'h/3.png'].map((name) => h.blobs.upload(h.input, name, png)));
+    expectValidBatchRequest({ prefix: 'h/' });
     const created = await postJson(JSON.stringify({ prefix: 'h/' }));
     expect(created).toMatchObject({ status: 202, jsonBody: { status: 'validating', object: 'batch' } });
     const { id } = created.jsonBody as BatchView;
@@ -115,14 +145,7 @@ describe('batch HTTP functions and queue handlers', () => {
       value: { error: { code: 'retries_exhausted' } },
     });
 
-    const cancelled = await cancel.postBatchCancel(
-      new HttpRequest({
-        method: 'POST',
-        url: `https://app.example/api/batches/${id}/cancel`,
-        params: { id },
-      }),
-      h.context('postBatchCancel', {}),
-    );
+    const cancelled = await batchCall('cancel', id);
     expect(cancelled.jsonBody).toMatchObject({
       status: 'cancelling',
       request_counts: { total: 3, failed: 2 },
@@ -138,10 +161,7 @@ describe('batch HTTP functions and queue handlers', () => {
     for (const message of await receiveAll(`${queue}-finalize`)) {
       await finalize.finalizeBatch(message, h.context('finalizeBatch', { dequeueCount: 1 }));
     }
-    const status = await get.getBatch(
-      new HttpRequest({ method: 'GET', url: `https://app.example/api/batches/${id}`, params: { id } }),
-      h.context('getBatch', {}),
-    );
+    const status = await batchCall('get', id);
     expect(status.jsonBody).toMatchObject({
       status: 'cancelled',
       request_counts: { total: 3, completed: 0, failed: 3, cancelled: 1 },
