@@ -94,6 +94,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     maxBytes: r.integer('MEDIA_MAX_BYTES', 20 * MiB, 1, 100 * MiB),
     maxImagesPerRequest: r.integer('MEDIA_MAX_IMAGES_PER_REQUEST', 1, 1, 50),
     downscaleImages: r.boolean('MEDIA_DOWNSCALE', true),
+    compactAudio: r.boolean('MEDIA_AUDIO_COMPACT', false),
     retry: {
       maxAttempts: r.integer('MEDIA_RETRY_MAX_ATTEMPTS', 6, 1, 20),
       baseDelayMs: r.integer('MEDIA_RETRY_BASE_DELAY_MS', 1000, 0, 60_000),

@@ -3,18 +3,29 @@ import type { Logger } from '../core/ports/Logger';
 import type { PipelineDeps } from '../core/processBlob';
 import { createBlobStore } from './createBlobStore';
 import { createModelGateway } from './createModelGateway';
+import { FfmpegAudioConverter } from './FfmpegAudioConverter';
 import { SharpImageResizer } from './SharpImageResizer';
 import { systemClock } from './systemClock';
 
 /** The clients behind the ports; build them once per process and share them across invocations. */
-export type PipelineClients = Pick<PipelineDeps, 'blobs' | 'model' | 'clock' | 'settings' | 'images'>;
+export type PipelineClients = Pick<
+  PipelineDeps,
+  'blobs' | 'model' | 'clock' | 'settings' | 'images' | 'audio'
+>;
 
 export async function createPipelineClients(config: AppConfig): Promise<PipelineClients> {
   const [blobs, model] = await Promise.all([
     createBlobStore(config.storage),
     createModelGateway(config.inference),
   ]);
-  return { blobs, model, clock: systemClock, settings: config.pipeline, images: new SharpImageResizer() };
+  return {
+    blobs,
+    model,
+    clock: systemClock,
+    settings: config.pipeline,
+    images: new SharpImageResizer(),
+    audio: new FfmpegAudioConverter(),
+  };
 }
 
 /** Shared clients plus a per-invocation logger. */

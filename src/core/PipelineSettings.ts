@@ -35,6 +35,11 @@ export interface PipelineSettings {
   maxImagesPerRequest: number;
   /** `MEDIA_DOWNSCALE`: scale images down to what the model uses before sending them. */
   downscaleImages: boolean;
+  /**
+   * `MEDIA_AUDIO_COMPACT`: resample WAV above 24 kHz to 24 kHz (the GPT-4o Realtime API's rate) before sending:
+   * fewer bytes for the same `prompt_tokens` (audio is billed by duration). Channels are always kept.
+   */
+  compactAudio: boolean;
   retry: RetrySettings;
   /**
    * `MEDIA_CLAIM_MARGIN_MS`: a claim on an output lives for the retry budget plus this (download, preparation,

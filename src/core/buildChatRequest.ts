@@ -21,11 +21,13 @@ export function buildChatRequest(
       continue;
     }
     const { bytes, info } = item;
-    parts.push(
-      info.kind === 'image'
-        ? { type: 'image', bytes, mimeType: info.mimeType, detail }
-        : { type: 'audio', bytes, format: info.format },
-    );
+    if (info.kind === 'image') {
+      parts.push({ type: 'image', bytes, mimeType: info.mimeType, detail });
+    } else if (info.format === 'wav' || info.format === 'mp3') {
+      parts.push({ type: 'audio', bytes, format: info.format });
+    } else {
+      throw new TypeError(`${info.format} audio must be converted before it is sent.`);
+    }
   }
   return {
     messages: [

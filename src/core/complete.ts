@@ -2,6 +2,7 @@ import type { CompletionResult } from './CompletionResult';
 import { ModelCallError } from './ModelCallError';
 import type { PipelineSettings } from './PipelineSettings';
 import type { Clock } from './ports/Clock';
+import type { AudioConverter } from './ports/AudioConverter';
 import type { ImageResizer } from './ports/ImageResizer';
 import type { Logger } from './ports/Logger';
 import type { ModelGateway } from './ports/ModelGateway';
@@ -20,6 +21,8 @@ export interface CompleteDeps {
   random?: () => number;
   /** Scales images down to what the model uses (when `settings.downscaleImages`); absent: sent as they are. */
   images?: ImageResizer;
+  /** Decodes audio the model does not take as is (m4a, ogg, non-PCM WAV, ...); absent: only WAV and MP3. */
+  audio?: AudioConverter;
 }
 
 /**

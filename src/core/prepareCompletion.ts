@@ -2,10 +2,13 @@ import { buildChatRequest, type MediaItem } from './buildChatRequest';
 import type { CompletionOverrides } from './CompletionOverrides';
 import { MediaCompletionsError } from './errors';
 import type { ImageUrlInput } from './ImageUrlInput';
+import { detectAudioContainer } from './media/detectAudioContainer';
 import { downscaleForModel } from './media/downscaleForModel';
 import { inspectMedia } from './media/inspectMedia';
 import type { MediaInfo } from './media/MediaInfo';
+import { prepareAudioForModel, type StoredAudio } from './media/prepareAudioForModel';
 import type { PipelineSettings } from './PipelineSettings';
+import type { AudioConverter } from './ports/AudioConverter';
 import type { ImageResizer } from './ports/ImageResizer';
 import type { ChatRequest } from './ports/ModelGateway';
 import type { RequestSummary } from './RequestSummary';
@@ -27,12 +30,14 @@ export interface CompleteInput {
 export interface PrepareCompletionDeps {
   settings: PipelineSettings;
   images?: ImageResizer;
+  /** Absent: only WAV and MP3 that need no decoding are accepted. */
+  audio?: AudioConverter;
 }
 
 export interface PreparedCompletion {
-  /** The inline media as given, in order; URL images are never fetched, so they have no entry. */
+  /** The inline media as given (as stored), in order; URL images are never fetched, so they have no entry. */
   media: MediaInfo[];
-  /** The inline media as sent (after any downscaling), one per entry of `media`. */
+  /** The inline media as sent (after any downscaling or conversion), one per entry of `media`. */
   sent: SentMedia[];
   summary: RequestSummary;
   request: ChatRequest;
@@ -50,18 +55,21 @@ export async function prepareCompletion(
   const { settings } = deps;
   const items = input.media.map((item) => (isImageUrl(item) ? item : inspectItem(item, settings.maxBytes)));
   checkCounts(items, settings);
-  const kinds = items.map((item) => (isImageUrl(item) ? { kind: 'image' as const } : item.info));
+  const kinds = items.map((item) => ({ kind: kindOf(item) }));
   const summary = resolveRequestSummary(settings, kinds, input.overrides);
   const images = settings.downscaleImages ? deps.images : undefined;
+  const audio = { audio: deps.audio, compact: settings.compactAudio };
   const detail = summary.detail ?? 'auto';
   const prepared = await Promise.all(
-    items.map(async (item) =>
-      isImageUrl(item) ? { item, sent: undefined } : downscaleForModel(item, { images, detail }),
-    ),
+    items.map(async (item) => {
+      if (isImageUrl(item)) return { item, sent: undefined, media: undefined };
+      if (isStoredAudio(item)) return prepareAudioForModel(item, audio);
+      const downscaled = await downscaleForModel(item, { images, detail });
+      return { ...downscaled, media: item.info };
+    }),
   );
-  const inline = items.filter((item): item is MediaItem => !isImageUrl(item));
   return {
-    media: inline.map((item) => item.info),
+    media: prepared.flatMap((entry) => (entry.media === undefined ? [] : [entry.media])),
     sent: prepared.flatMap((entry) => (entry.sent === undefined ? [] : [entry.sent])),
     summary,
     request: buildChatRequest(
@@ -71,11 +79,23 @@ export async function prepareCompletion(
   };
 }
 
-function isImageUrl(item: MediaInput | ImageUrlInput | MediaItem): item is ImageUrlInput {
+/** An inline item once its type is known: inspected, or an audio container that only decoding describes. */
+type InspectedItem = MediaItem | StoredAudio;
+
+function isImageUrl(item: MediaInput | ImageUrlInput | InspectedItem): item is ImageUrlInput {
   return 'url' in item;
 }
 
-function inspectItem(item: MediaInput, maxBytes: number): MediaItem {
+function isStoredAudio(item: InspectedItem): item is StoredAudio {
+  return 'container' in item || item.info.kind === 'audio';
+}
+
+function kindOf(item: InspectedItem | ImageUrlInput): 'image' | 'audio' {
+  if (isImageUrl(item)) return 'image';
+  return 'container' in item ? 'audio' : item.info.kind;
+}
+
+function inspectItem(item: MediaInput, maxBytes: number): InspectedItem {
   if (item.bytes.length > maxBytes) {
     throw new MediaCompletionsError(
       'too_large',
@@ -83,14 +103,18 @@ function inspectItem(item: MediaInput, maxBytes: number): MediaItem {
       { retryable: false },
     );
   }
-  return { bytes: item.bytes, info: item.info ?? inspectMedia(item.bytes) };
+  if (item.info !== undefined) return { bytes: item.bytes, info: item.info };
+  const container = detectAudioContainer(item.bytes);
+  return container === undefined
+    ? { bytes: item.bytes, info: inspectMedia(item.bytes) }
+    : { bytes: item.bytes, container };
 }
 
-function checkCounts(media: readonly (MediaItem | ImageUrlInput)[], settings: PipelineSettings): void {
+function checkCounts(media: readonly (InspectedItem | ImageUrlInput)[], settings: PipelineSettings): void {
   if (media.length === 0) {
     throw new MediaCompletionsError('no_media', 'No image or audio was given.', { retryable: false });
   }
-  const images = media.filter((item) => isImageUrl(item) || item.info.kind === 'image').length;
+  const images = media.filter((item) => kindOf(item) === 'image').length;
   if (images > settings.maxImagesPerRequest) {
     throw new MediaCompletionsError(
       'too_many_images',

@@ -23,6 +23,7 @@ const CLIENT_ERRORS: Readonly<Record<string, number>> = {
   unsupported_content_type: 415,
   unsupported_media_type: 415,
   invalid_media: 415,
+  conversion_timeout: 422,
   too_many_images: 422,
   too_many_audio: 422,
 };

@@ -1,11 +1,11 @@
 import { MediaCompletionsError } from '../errors';
 import { ByteView } from './ByteView';
+import { detectAudioContainer } from './detectAudioContainer';
 import { describeUnknownBytes } from './describeUnknownBytes';
-import { invalidMedia } from './mediaErrors';
 import type { ImageFormat, ImageInfo, MediaInfo } from './MediaInfo';
 import { readGifSize } from './readGifSize';
 import { readJpegSize } from './readJpegSize';
-import { readMp3FrameHeader, readMp3Info } from './readMp3Info';
+import { locateMp3Audio, readMp3Info } from './readMp3Info';
 import { readPngSize } from './readPngSize';
 import { readWavInfo } from './readWavInfo';
 import { readWebpSize } from './readWebpSize';
@@ -45,9 +45,18 @@ export function inspectMedia(bytes: Uint8Array, options: InspectMediaOptions = {
   if (head.startsWith('RIFF') && head.slice(8, 12) === 'WEBP') {
     return image('webp', readWebpSize(view), maxPixels);
   }
-  if (head.startsWith('RIFF') && head.slice(8, 12) === 'WAVE') return readWavInfo(view);
-  if (head.startsWith('ID3')) return readMp3Info(view, id3TagEnd(view));
-  if (readMp3FrameHeader(view, 0) !== undefined) return readMp3Info(view, 0);
+  if (/^(RIFF|RF64|BW64)$/.test(head.slice(0, 4)) && head.slice(8, 12) === 'WAVE') return readWavInfo(view);
+  const mp3 = locateMp3Audio(view);
+  if (mp3 !== undefined) return readMp3Info(view, mp3);
+  const container = detectAudioContainer(bytes);
+  if (container !== undefined) {
+    const codec = container.codec === undefined ? '' : ` (${container.codec})`;
+    throw new MediaCompletionsError(
+      'unsupported_media_type',
+      `${container.format.toUpperCase()}${codec} audio must be converted to WAV or MP3 first, and no audio converter is configured.`,
+      { retryable: false },
+    );
+  }
   throw new MediaCompletionsError(
     'unsupported_media_type',
     `Unsupported media: found ${describeUnknownBytes(bytes)}; expected PNG, JPEG, GIF, WEBP, WAV or MP3.`,
@@ -65,15 +74,4 @@ function image(format: ImageFormat, size: { width: number; height: number }, max
     );
   }
   return { kind: 'image', format, mimeType: `image/${format}`, width: size.width, height: size.height };
-}
-
-/** Offset just past an ID3v2 tag: 10-byte header, synchsafe size, plus a 10-byte footer when flagged. */
-function id3TagEnd(view: ByteView): number {
-  const flags = view.u8(5);
-  const sizeBytes = [view.u8(6), view.u8(7), view.u8(8), view.u8(9)];
-  if (flags === undefined || sizeBytes.some((byte) => byte === undefined || byte > 0x7f)) {
-    throw invalidMedia('MP3 ID3 tag header is truncated or corrupt.');
-  }
-  const size = sizeBytes.reduce<number>((total, byte) => total * 128 + (byte ?? 0), 0);
-  return 10 + size + ((flags & 0x10) !== 0 ? 10 : 0);
 }

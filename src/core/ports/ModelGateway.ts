@@ -1,5 +1,3 @@
-import type { AudioFormat } from '../media/MediaInfo';
-
 export type ImageDetail = 'auto' | 'low' | 'high';
 
 /**
@@ -11,7 +9,7 @@ export type ChatContentPart =
   | { type: 'image'; bytes: Uint8Array; mimeType: string; detail: ImageDetail }
   /** An https image the service fetches itself; we never do (no SSRF). */
   | { type: 'imageUrl'; url: string; detail: ImageDetail }
-  | { type: 'audio'; bytes: Uint8Array; format: AudioFormat };
+  | { type: 'audio'; bytes: Uint8Array; format: 'wav' | 'mp3' };
 
 export type ChatMessage =
   { role: 'system'; content: string } | { role: 'user'; content: string | ChatContentPart[] };
