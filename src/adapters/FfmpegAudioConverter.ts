@@ -101,30 +101,27 @@ export class FfmpegAudioConverter implements AudioConverter {
       let received = 0;
       let stderr = '';
       let settled = false;
-      const finish = (action: () => void): void => {
+      /** Settles once: the output (undefined when over the cap) or the error. */
+      const finish = (outcome: { output: Uint8Array | undefined } | { error: Error }): void => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        action();
+        if ('error' in outcome) reject(outcome.error);
+        else resolve(outcome.output);
       };
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
-        finish(() =>
-          reject(
-            new MediaCompletionsError(
-              'conversion_timeout',
-              `Converting the audio took longer than ${this.timeoutMs} ms.`,
-              { retryable: false },
-            ),
-          ),
-        );
+        const message = `Converting the audio took longer than ${this.timeoutMs} ms.`;
+        finish({ error: new MediaCompletionsError('conversion_timeout', message, { retryable: false }) });
       }, this.timeoutMs);
-      child.on('error', (error) => finish(() => reject(unavailable(error))));
+      child.on('error', (error) => {
+        finish({ error: unavailable(error) });
+      });
       child.stdout.on('data', (chunk: Buffer) => {
         received += chunk.length;
         if (received > maxOutput) {
           child.kill('SIGKILL');
-          finish(() => resolve(undefined));
+          finish({ output: undefined });
           return;
         }
         chunks.push(chunk);
@@ -133,10 +130,11 @@ export class FfmpegAudioConverter implements AudioConverter {
         stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_TAIL);
       });
       child.on('close', (code) => {
-        finish(() => {
-          if (code === 0 && received > 0) resolve(new Uint8Array(Buffer.concat(chunks)));
-          else reject(undecodable(stderr));
-        });
+        finish(
+          code === 0 && received > 0
+            ? { output: new Uint8Array(Buffer.concat(chunks)) }
+            : { error: undecodable(stderr) },
+        );
       });
       // ffmpeg may stop reading early (an unreadable header): that error is the exit code's to report.
       child.stdin.on('error', () => undefined);

@@ -5,6 +5,7 @@ import type { MediaInfo } from '../core/media/MediaInfo';
 import type { ImageDetail } from '../core/tokens/imageTokens';
 import type { ChatRequest } from './ChatRequest';
 import type { ModelProfile } from './modelProfiles';
+import { AudioProbeError, probeAudio } from './probeAudio';
 import type { ReceivedMedia } from './ReceivedMedia';
 import { ServiceResponseError } from './ServiceResponseError';
 
@@ -196,13 +197,7 @@ function readInputAudio(value: unknown, param: string): ReceivedMedia {
     );
   }
   const bytes = decodeBase64(data, `${param}.data`);
-  const info = inspect(bytes, `${param}.data`);
-  if (info.kind !== 'audio' || info.format !== format) {
-    throw ServiceResponseError.badRequest(
-      `${param}.format is ${format} but the data is ${info.mimeType}.`,
-      `${param}.format`,
-    );
-  }
+  const info = probe(bytes, format === 'wav' ? 'wav' : 'mp3', `${param}.data`);
   return { kind: 'audio', source: 'data', mimeType: info.mimeType, ...summarise(bytes), info };
 }
 
@@ -242,6 +237,17 @@ function inspect(bytes: Buffer, param: string): MediaInfo {
   } catch (error) {
     if (isMediaCompletionsError(error)) {
       throw ServiceResponseError.badRequest(`${param}: ${error.message}`, param, error.code);
+    }
+    throw error;
+  }
+}
+
+function probe(bytes: Buffer, format: 'wav' | 'mp3', param: string): MediaInfo {
+  try {
+    return probeAudio(bytes, format);
+  } catch (error) {
+    if (error instanceof AudioProbeError) {
+      throw ServiceResponseError.badRequest(`${param}: ${error.message}`, param, 'invalid_media');
     }
     throw error;
   }

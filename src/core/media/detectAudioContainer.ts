@@ -39,11 +39,11 @@ export function detectAudioContainer(bytes: Uint8Array): AudioContainer | undefi
   }
   if (head.startsWith('\x1a\x45\xdf\xa3')) {
     const text = window();
-    const codec = /A_OPUS/.test(text)
+    const codec = text.includes('A_OPUS')
       ? 'opus'
-      : /A_VORBIS/.test(text)
+      : text.includes('A_VORBIS')
         ? 'vorbis'
-        : /A_AAC/.test(text)
+        : text.includes('A_AAC')
           ? 'aac'
           : undefined;
     return { format: 'webm', mimeType: 'audio/webm', ...(codec === undefined ? {} : { codec }) };

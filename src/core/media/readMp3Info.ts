@@ -131,7 +131,7 @@ export function locateMp3Audio(view: ByteView): Mp3Layout | undefined {
 }
 
 function sameStream(first: Mp3FrameHeader, next: Mp3FrameHeader | undefined): boolean {
-  return next !== undefined && next.version === first.version && next.sampleRate === first.sampleRate;
+  return next?.version === first.version && next.sampleRate === first.sampleRate;
 }
 
 function freeFormat(): MediaCompletionsError {

@@ -6,9 +6,9 @@ import { inspectMedia } from '../../../src/core/media/inspectMedia';
 import type { MediaInfo } from '../../../src/core/media/MediaInfo';
 import { readGifSize } from '../../../src/core/media/readGifSize';
 import { readJpegSize } from '../../../src/core/media/readJpegSize';
-import { readMp3FrameHeader, readMp3Info } from '../../../src/core/media/readMp3Info';
+import { locateMp3Audio, readMp3FrameHeader, readMp3Info } from '../../../src/core/media/readMp3Info';
 import { readPngSize } from '../../../src/core/media/readPngSize';
-import { readWavInfo } from '../../../src/core/media/readWavInfo';
+import { readWavInfo, readWavLayout } from '../../../src/core/media/readWavInfo';
 import { readWebpSize } from '../../../src/core/media/readWebpSize';
 import { png } from '../../fixtures/badInputs';
 import { encodeImage, gif, id3Tag, mp3Frames, wav } from './fixtures';
@@ -41,8 +41,15 @@ const READERS: readonly [string, Reader][] = [
   ['readGifSize', readGifSize],
   ['readWebpSize', readWebpSize],
   ['readWavInfo', readWavInfo],
-  ['readMp3Info', (view) => readMp3Info(view, 0)],
-  ['readMp3Info after an ID3 tag', (view) => readMp3Info(view, 10)],
+  ['readWavLayout', readWavLayout],
+  ['locateMp3Audio', locateMp3Audio],
+  [
+    'readMp3Info',
+    (view) => {
+      const layout = locateMp3Audio(view);
+      return layout === undefined ? undefined : readMp3Info(view, layout);
+    },
+  ],
   ['readMp3FrameHeader', (view) => readMp3FrameHeader(view, 0)],
 ];
 
@@ -52,7 +59,33 @@ function expectSaneSize(value: unknown): void {
   expect(Number.isSafeInteger(size.height) && size.height > 0).toBe(true);
 }
 
-function expectSaneInfo(info: MediaInfo): void {
+/** The lowest MPEG audio bitrate (MPEG-2/2.5 at 8 kbit/s): no MP3 holds more seconds per byte than this allows. */
+const MIN_MP3_BITS_PER_SECOND = 8000;
+/** The longest MPEG Layer III frame in seconds (576 samples at 8 kHz): a partial frame may count in full. */
+const LONGEST_MP3_FRAME_SECONDS = 576 / 8000;
+
+/** Issue 11 item 9: a reported duration never exceeds what the file's bytes can hold. */
+function expectDurationWithinBytes(info: MediaInfo, length: number): void {
+  if (info.kind !== 'audio') return;
+  if (info.format === 'mp3') {
+    expect(info.durationSeconds).toBeLessThanOrEqual(
+      (length * 8) / MIN_MP3_BITS_PER_SECOND + LONGEST_MP3_FRAME_SECONDS,
+    );
+  } else if (info.codec === undefined) {
+    // PCM and float: every second takes a full byte rate.
+    expect(info.durationSeconds * ((info.bitrate ?? 0) / 8)).toBeLessThanOrEqual(length);
+  } else {
+    // Any codec: at least 1/8 bit per sample and channel.
+    expect(info.durationSeconds).toBeLessThanOrEqual((length * 8 * 8) / (info.sampleRate * info.channels));
+  }
+}
+
+function isAudioInfo(value: unknown): value is MediaInfo {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'audio';
+}
+
+function expectSaneInfo(info: MediaInfo, length: number): void {
+  expectDurationWithinBytes(info, length);
   if (info.kind === 'image') {
     expectSaneSize(info);
     expect(info.width * info.height).toBeLessThanOrEqual(100_000_000);
@@ -90,6 +123,7 @@ describe('header readers on arbitrary bytes', () => {
       fc.property(anyBytes, (bytes) => {
         const view = new CountingView(bytes);
         const result = outcome(() => reader(view));
+        if (isAudioInfo(result)) expectDurationWithinBytes(result, bytes.length);
         if (
           !(result instanceof MediaCompletionsError) &&
           result !== undefined &&
@@ -165,12 +199,19 @@ describe('inspectMedia on mutated valid files', () => {
       ['wav', wav({ seconds: 0.01, extraChunk: true })],
       ['wav extensible', wav({ seconds: 0.01, formatTag: 0xfffe, subFormat: 1 })],
       ['mp3', mp3Frames(3)],
-      ['mp3 with ID3 and Xing', Buffer.concat([id3Tag(20), mp3Frames(2, { xingFrames: 100 })])],
+      ['mp3 with ID3 and Xing', Buffer.concat([id3Tag(20), mp3Frames(2, { xingFrames: 8 })])],
+      [
+        'mp3 with two ID3 tags and padding',
+        Buffer.concat([id3Tag(20), id3Tag(12), Buffer.alloc(9), mp3Frames(3)]),
+      ],
+      ['mp3 with leading zeros', Buffer.concat([Buffer.alloc(30), mp3Frames(3)])],
+      ['wav mu-law', wav({ seconds: 0.01, formatTag: 7, bitsPerSample: 8, sampleRate: 8000 })],
+      ['wav ima-adpcm', wav({ seconds: 0.01, formatTag: 0x11 })],
     ];
   });
 
   it('every valid file is recognised before mutation (the mutations start from real headers)', () => {
-    for (const [, bytes] of valid) expectSaneInfo(inspectMedia(bytes));
+    for (const [, bytes] of valid) expectSaneInfo(inspectMedia(bytes), bytes.length);
   });
 
   it('returns a sane MediaInfo or throws a non-retryable media error, in bounded time', () => {
@@ -186,7 +227,7 @@ describe('inspectMedia on mutated valid files', () => {
           const started = performance.now();
           const result = outcome(() => inspectMedia(bytes));
           slowestMs = Math.max(slowestMs, performance.now() - started);
-          if (!(result instanceof MediaCompletionsError)) expectSaneInfo(result);
+          if (!(result instanceof MediaCompletionsError)) expectSaneInfo(result, bytes.length);
         },
       ),
       { numRuns: 4000, seed: SEED },

@@ -120,15 +120,68 @@ describe('inspectMedia: audio', () => {
     });
   });
 
-  it('accepts IEEE float and WAVE_FORMAT_EXTENSIBLE PCM, rejects compressed WAV', () => {
+  it('accepts IEEE float and WAVE_FORMAT_EXTENSIBLE PCM; names other codecs (valid files, converted later)', () => {
     expect(inspectMedia(wav({ formatTag: 3, bitsPerSample: 32 }))).toMatchObject({ durationSeconds: 1 });
     expect(inspectMedia(wav({ formatTag: 0xfffe, subFormat: 1 }))).toMatchObject({ durationSeconds: 1 });
-    const adpcm = errorOf(() => inspectMedia(wav({ formatTag: 0x11 })));
-    expect(adpcm.code).toBe('invalid_media');
-    expect(adpcm.message).toMatch(/0x0011/);
-    expect(errorOf(() => inspectMedia(wav({ formatTag: 0xfffe, subFormat: 0x55 }))).code).toBe(
-      'invalid_media',
+    expect(inspectMedia(wav({ formatTag: 0x11 }))).toMatchObject({ codec: 'ima-adpcm' });
+    expect(inspectMedia(wav({ formatTag: 7, bitsPerSample: 8, sampleRate: 8000 }))).toMatchObject({
+      codec: 'mu-law',
+      durationSeconds: 1,
+      sampleRate: 8000,
+    });
+    expect(inspectMedia(wav({ formatTag: 0xfffe, subFormat: 0x55 }))).toMatchObject({ codec: 'mp3' });
+  });
+
+  it('reads RF64 and BW64 sizes from their ds64 chunk', () => {
+    const plain = wav({ seconds: 1, sampleRate: 8000 });
+    const ds64 = Buffer.alloc(8 + 28);
+    ds64.write('ds64', 0, 'latin1');
+    ds64.writeUInt32LE(28, 4);
+    ds64.writeUInt32LE(plain.length - 8, 8);
+    ds64.writeUInt32LE(plain.length - 44, 16);
+    for (const form of ['RF64', 'BW64']) {
+      const rf64 = Buffer.concat([plain.subarray(0, 12), ds64, plain.subarray(12)]);
+      rf64.write(form, 0, 'latin1');
+      rf64.writeUInt32LE(0xffffffff, 4);
+      rf64.writeUInt32LE(0xffffffff, rf64.length - 16000 - 4);
+      expect(inspectMedia(rf64)).toMatchObject({
+        format: 'wav',
+        codec: form.toLowerCase(),
+        durationSeconds: 1,
+      });
+    }
+  });
+
+  /** Issue 11 item 9: each header lies about the audio; none may produce a duration or a model call. */
+  it.each([
+    ['byte rate 1', (bytes: Buffer) => bytes.writeUInt32LE(1, 28), /byte rate of 1/],
+    ['0 bits per sample', (bytes: Buffer) => bytes.writeUInt16LE(0, 34), /0 bits per sample/],
+    ['65,535 channels', (bytes: Buffer) => bytes.writeUInt16LE(65535, 22), /65535 channels/],
+    ['a 4 GHz sample rate', (bytes: Buffer) => bytes.writeUInt32LE(4_000_000_000, 24), /4000000000 Hz/],
+    ['a block align of 0', (bytes: Buffer) => bytes.writeUInt16LE(0, 32), /block align of 0/],
+  ])('refuses a WAV whose header declares %s as invalid_media', (_name, corrupt, message) => {
+    const bytes = wav({ seconds: 1 });
+    corrupt(bytes);
+    const error = errorOf(() => inspectMedia(bytes));
+    expect(error.code).toBe('invalid_media');
+    expect(error.message).toMatch(message);
+  });
+
+  it('refuses a WAV whose data chunk is missing or empty', () => {
+    expect(errorOf(() => inspectMedia(wav().subarray(0, 36))).message).toMatch(/no data chunk/);
+    expect(errorOf(() => inspectMedia(wav({ samples: Buffer.alloc(0) }))).message).toMatch(/no audio/);
+  });
+
+  it('refuses MP3 claims the bytes cannot hold: a Xing count of 0xFFFFFFFF, a lone 4-byte header', () => {
+    const xing = mp3Frames(1, { xingFrames: 0xffffffff });
+    expect(xing.length).toBe(417);
+    expect(errorOf(() => inspectMedia(xing)).code).toBe('invalid_media');
+    expect(errorOf(() => inspectMedia(mp3Frames(2, { xingFrames: 0xffffffff }))).message).toMatch(
+      /claims 4294967295 frames/,
     );
+    const lone = errorOf(() => inspectMedia(Buffer.from([0xff, 0xfb, 0x90, 0x00])));
+    expect(lone.code).toBe('invalid_media');
+    expect(lone.message).toMatch(/two consecutive/);
   });
 
   it('uses the bytes present when a streamed WAV declares no data size', () => {
@@ -159,8 +212,36 @@ describe('inspectMedia: audio', () => {
   });
 
   it('skips an ID3v2 tag and uses a Xing header when present', () => {
-    const info = inspectMedia(Buffer.concat([id3Tag(1000), mp3Frames(3, { xingFrames: 5000 })]));
-    expect(info.kind === 'audio' && info.durationSeconds).toBeCloseTo(5000 * MP3_FRAME_SECONDS, 6);
+    const info = inspectMedia(Buffer.concat([id3Tag(1000), mp3Frames(3, { xingFrames: 12 })]));
+    expect(info.kind === 'audio' && info.durationSeconds).toBeCloseTo(12 * MP3_FRAME_SECONDS, 6);
+  });
+
+  it('finds the first frame past two ID3 tags, junk after a tag, or zero padding without a tag', () => {
+    const frames = mp3Frames(20);
+    const junk = Buffer.from('not audio, left by a tagger '.repeat(10), 'latin1');
+    for (const bytes of [
+      Buffer.concat([id3Tag(100), id3Tag(3000), frames]),
+      Buffer.concat([id3Tag(100), junk, frames]),
+      Buffer.concat([Buffer.alloc(1500), frames]),
+    ]) {
+      const info = inspectMedia(bytes);
+      expect(info).toMatchObject({ format: 'mp3', sampleRate: 44100, channels: 2 });
+      expect(info.kind === 'audio' && info.durationSeconds).toBeCloseTo(20 * MP3_FRAME_SECONDS, 6);
+    }
+  });
+
+  it('names free-format MP3 as unsupported instead of listing its bytes', () => {
+    const free = mp3Frames(3);
+    for (let frame = 0; frame < 3; frame += 1) free[frame * 417 + 2] = 0x00;
+    const error = errorOf(() => inspectMedia(free));
+    expect(error.code).toBe('unsupported_media_type');
+    expect(error.message).toMatch(/Free-format MP3/);
+  });
+
+  it('names audio containers that must be converted', () => {
+    const error = errorOf(() => inspectMedia(Buffer.from('OggS\x00\x02\x00\x00OpusHead', 'latin1')));
+    expect(error.code).toBe('unsupported_media_type');
+    expect(error.message).toMatch(/OGG \(opus\) audio must be converted/);
   });
 
   it('rejects an ID3 tag with no frames after it as invalid_media', () => {
