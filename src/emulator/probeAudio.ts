@@ -1,4 +1,7 @@
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { AudioInfo } from '../core/media/MediaInfo';
 import { isRecord } from '../core/isRecord';
 
@@ -38,21 +41,21 @@ function ffprobe(): string {
  * @throws AudioProbeError naming what is wrong.
  */
 export function probeAudio(bytes: Uint8Array, format: 'wav' | 'mp3'): AudioInfo {
-  const result = spawnSync(
-    ffprobe(),
-    [
-      '-v',
-      'error',
-      '-print_format',
-      'json',
-      '-show_format',
-      '-show_streams',
-      '-count_packets',
-      '-i',
-      'pipe:0',
-    ],
-    { input: bytes, timeout: PROBE_TIMEOUT_MS, maxBuffer: 1024 * 1024, windowsHide: true },
-  );
+  // A file, not a pipe: ffprobe states a WAV's duration only when it can see the file's length.
+  const folder = mkdtempSync(path.join(tmpdir(), 'emulator-audio-'));
+  const file = path.join(folder, `received.${format}`);
+  let result: SpawnSyncReturns<Buffer>;
+  try {
+    writeFileSync(file, bytes);
+    const args = ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', '-count_packets'];
+    result = spawnSync(ffprobe(), [...args, '-i', file], {
+      timeout: PROBE_TIMEOUT_MS,
+      maxBuffer: 1024 * 1024,
+      windowsHide: true,
+    });
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
   if (result.error !== undefined) throw result.error;
   const parsed: unknown = result.status === 0 ? JSON.parse(result.stdout.toString('utf8')) : undefined;
   const format_ = isRecord(parsed) && isRecord(parsed.format) ? parsed.format : undefined;
