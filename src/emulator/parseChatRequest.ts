@@ -247,7 +247,7 @@ function probe(bytes: Buffer, format: 'wav' | 'mp3', param: string): MediaInfo {
     return probeAudio(bytes, format);
   } catch (error) {
     if (error instanceof AudioProbeError) {
-      throw ServiceResponseError.badRequest(`${param}: ${error.message}`, param, 'invalid_media');
+      throw ServiceResponseError.badRequest(`${param}: ${error.message}`, param, error.code);
     }
     throw error;
   }

@@ -7,11 +7,18 @@ import { isRecord } from '../core/isRecord';
 
 /** Why the emulator refuses received audio: a message for the 400 answer. */
 export class AudioProbeError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The error code of the 400 answer. */
+    readonly code = 'invalid_media',
+  ) {
     super(message);
     this.name = 'AudioProbeError';
   }
 }
+
+/** How a mismatch names what the data is: the MIME type of the containers the service knows. */
+const MIME_TYPES: Readonly<Record<string, string>> = { wav: 'audio/wav', mp3: 'audio/mpeg' };
 
 /** Longest a probe may take: ffprobe reads headers and packets, never decodes; 20 MB takes well under a second. */
 const PROBE_TIMEOUT_MS = 30_000;
@@ -41,6 +48,7 @@ function ffprobe(): string {
  * @throws AudioProbeError naming what is wrong.
  */
 export function probeAudio(bytes: Uint8Array, format: 'wav' | 'mp3'): AudioInfo {
+  if (bytes.length === 0) throw new AudioProbeError('the audio is empty (0 bytes).', 'empty_blob');
   // A file, not a pipe: ffprobe states a WAV's duration only when it can see the file's length.
   const folder = mkdtempSync(path.join(tmpdir(), 'emulator-audio-'));
   const file = path.join(folder, `received.${format}`);
@@ -71,7 +79,9 @@ export function probeAudio(bytes: Uint8Array, format: 'wav' | 'mp3'): AudioInfo 
   const packets = Number(stream.nb_read_packets);
   if (format === 'wav') {
     if (container !== 'wav' || !codec.startsWith('pcm_')) {
-      throw new AudioProbeError(`format is wav but the data is ${container}/${codec}, not PCM WAV.`);
+      throw new AudioProbeError(
+        `format is wav but the data is ${MIME_TYPES[container] ?? container} (${codec}), not PCM WAV.`,
+      );
     }
     const riffSize = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).readUInt32LE(4);
     if (riffSize === RIFF_UNKNOWN_SIZE) {
@@ -79,7 +89,9 @@ export function probeAudio(bytes: Uint8Array, format: 'wav' | 'mp3'): AudioInfo 
     }
   } else {
     if (container !== 'mp3' || codec !== 'mp3') {
-      throw new AudioProbeError(`format is mp3 but the data is ${container}/${codec}.`);
+      throw new AudioProbeError(
+        `format is mp3 but the data is ${MIME_TYPES[container] ?? container} (${codec}).`,
+      );
     }
     const startsWell =
       (bytes[0] === 0x49 && bytes[1] === 0x44 && bytes[2] === 0x33) ||
