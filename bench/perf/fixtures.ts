@@ -1,4 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import ffmpeg from '@ffmpeg-installer/ffmpeg';
 import sharp from 'sharp';
 
 /** Noise does not compress: `width`×`height` RGB pixels make a PNG of about 3 bytes per pixel. */
@@ -100,21 +105,51 @@ function solid(width: number, height: number, colour: string): Promise<Buffer> {
     .toBuffer();
 }
 
-/** A 16-bit mono 16 kHz WAV of `dataBytes` bytes of samples (noise). */
-export function noiseWav(dataBytes: number): Buffer {
-  const even = dataBytes - (dataBytes % 2);
+/** A 16-bit WAV of `dataBytes` bytes of samples (noise); mono 16 kHz unless told. */
+export function noiseWav(
+  dataBytes: number,
+  { sampleRate = 16000, channels = 1 }: { sampleRate?: number; channels?: number } = {},
+): Buffer {
+  const blockAlign = 2 * channels;
+  const even = dataBytes - (dataBytes % blockAlign);
   const header = Buffer.alloc(44);
   header.write('RIFF', 0, 'latin1');
   header.writeUInt32LE(36 + even, 4);
   header.write('WAVEfmt ', 8, 'latin1');
   header.writeUInt32LE(16, 16);
   header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(16000, 24);
-  header.writeUInt32LE(32000, 28);
-  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(channels, 22);
+  header.writeUInt32LE(sampleRate, 24);
+  header.writeUInt32LE(sampleRate * blockAlign, 28);
+  header.writeUInt16LE(blockAlign, 32);
   header.writeUInt16LE(16, 34);
   header.write('data', 36, 'latin1');
   header.writeUInt32LE(even, 40);
   return Buffer.concat([header, randomBytes(even)]);
+}
+
+/** `seconds` of 44.1 kHz stereo music-like noise encoded as an AAC m4a (128 kbit/s) by the shipped ffmpeg. */
+export function noiseM4a(seconds: number): Buffer {
+  const folder = mkdtempSync(path.join(os.tmpdir(), 'bench-audio-'));
+  const file = path.join(folder, 'memo.m4a');
+  try {
+    const args = ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i'];
+    const source = `anoisesrc=color=pink:sample_rate=44100:duration=${seconds}`;
+    const result = spawnSync(ffmpeg.path, [
+      ...args,
+      source,
+      '-ac',
+      '2',
+      '-c:a',
+      'aac',
+      '-b:a',
+      '128k',
+      '-y',
+      file,
+    ]);
+    if (result.status !== 0) throw new Error(`ffmpeg could not encode the m4a: ${result.stderr.toString()}`);
+    return readFileSync(file);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 }

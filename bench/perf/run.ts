@@ -14,7 +14,8 @@ import { startAzurite } from '../../src/cli/startAzurite';
 import { startEmulator } from '../../src/emulator/startEmulator';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { runChild } from './child';
-import { noisePng, noiseWav, photoJpeg, screenshotPng } from './fixtures';
+import { noiseM4a, noisePng, noiseWav, photoJpeg, screenshotPng } from './fixtures';
+import type { AudioConversionArgs, AudioConversionResult } from './figures/audioConversion';
 import type { BytesSentArgs, BytesSentResult } from './figures/bytesSent';
 import type { ColdStartArgs, ColdStartResult } from './figures/coldStart';
 import type { MemoryArgs, MemoryChain, MemoryResult } from './figures/memory';
@@ -61,6 +62,8 @@ async function main(): Promise<void> {
     await put('warm.png', flat);
     const imageBytes = await put('large.png', await noisePng(2540, 2540));
     const wavBytes = await put('large.wav', noiseWav(20_000_000));
+    await put('studio-48k-stereo.wav', noiseWav(20_000_000, { sampleRate: 48000, channels: 2 }));
+    await put('memo-30s.m4a', noiseM4a(30));
     const photoBytes = await put('photo.jpg', await photoJpeg(4032, 3024));
     const screenshotBytes = await put('screenshot.png', await screenshotPng(3840, 2160));
     const names = Array.from({ length: 400 }, (_, index) => `items/${String(index).padStart(3, '0')}.png`);
@@ -279,6 +282,35 @@ async function main(): Promise<void> {
     });
     results.scaleOut = scale;
     rows.push(scale.row);
+
+    log('7. audio conversion');
+    const audioConversion: Record<string, AudioConversionResult> = {};
+    for (const [label, name] of [
+      ['30 s m4a (AAC, 44.1 kHz stereo)', 'memo-30s.m4a'],
+      ['20 MB WAV (PCM16, 48 kHz stereo)', 'studio-48k-stereo.wav'],
+    ] as const) {
+      const result = await runChild<AudioConversionResult>('audioConversion', {
+        ...common,
+        endpoint: fastEndpoint,
+        name,
+        repeats: REPEATS,
+      } satisfies AudioConversionArgs);
+      audioConversion[label] = result;
+      const { plain, compact } = result;
+      const sameTokens = plain.promptTokens === compact.promptTokens;
+      const describe = (run: typeof plain): string =>
+        `${mb(run.sentBytes)} at ${run.sentSampleRate ?? '?'} Hz${run.converted ? '' : ' (as is)'}, ` +
+        `ffmpeg ${ms(median(run.ffmpegCpuMs))} CPU, prompt_tokens ${run.promptTokens ?? '?'}`;
+      rows.push({
+        figure: `7. audio, ${label} (${mb(result.inputBytes)}, ${round(result.durationSeconds, 1)} s)`,
+        measured: `MEDIA_AUDIO_COMPACT: ${describe(compact)}`,
+        floor: `default: ${describe(plain)}`,
+        ratio: `${round(plain.sentBytes / compact.sentBytes, 1)}× fewer bytes${sameTokens ? ', same tokens' : ', TOKENS DIFFER'}`,
+        target: 'same prompt_tokens',
+        met: sameTokens,
+      });
+    }
+    results.audioConversion = audioConversion;
 
     const machine = {
       cpus: os.cpus().length,
