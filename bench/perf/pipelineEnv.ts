@@ -1,4 +1,7 @@
+import { createPipelineClients, withLogger } from '../../src/adapters/createPipelineDeps';
 import { loadConfig, type AppConfig } from '../../src/config';
+import type { PipelineDeps } from '../../src/core/processBlob';
+import { silentLogger } from './silentLogger';
 
 /** The app settings the bench runs the pipeline with: Azurite, the emulator, and retries that fail fast. */
 export function benchConfig(
@@ -16,4 +19,17 @@ export function benchConfig(
     MEDIA_RETRY_MAX_ATTEMPTS: '1',
     ...extra,
   });
+}
+
+/** The pipeline's clients on the bench's containers with `extra` settings, logging nothing. */
+export async function benchDeps(
+  args: { connectionString: string; endpoint: string; container: string; output: string },
+  extra: Record<string, string>,
+): Promise<PipelineDeps> {
+  const config = benchConfig(args.connectionString, args.endpoint, {
+    MEDIA_INPUT_CONTAINER: args.container,
+    MEDIA_OUTPUT_CONTAINER: args.output,
+    ...extra,
+  });
+  return withLogger(await createPipelineClients(config), silentLogger);
 }

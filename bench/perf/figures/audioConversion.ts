@@ -5,11 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { createPipelineClients, withLogger } from '../../../src/adapters/createPipelineDeps';
 import { processBlob } from '../../../src/core/processBlob';
 import { childArgs, childMain } from '../child';
-import { benchConfig } from '../pipelineEnv';
-import { silentLogger } from '../silentLogger';
+import { benchDeps } from '../pipelineEnv';
 
 export interface AudioConversionArgs {
   connectionString: string;
@@ -48,17 +46,7 @@ function childrenCpuMs(): number {
 
 childMain(async (): Promise<AudioConversionResult> => {
   const args = childArgs() as AudioConversionArgs;
-  const depsFor = async (compact: boolean) =>
-    withLogger(
-      await createPipelineClients(
-        benchConfig(args.connectionString, args.endpoint, {
-          MEDIA_INPUT_CONTAINER: args.container,
-          MEDIA_OUTPUT_CONTAINER: args.output,
-          MEDIA_AUDIO_COMPACT: String(compact),
-        }),
-      ),
-      silentLogger,
-    );
+  const depsFor = (value: boolean) => benchDeps(args, { MEDIA_AUDIO_COMPACT: String(value) });
   const variants = { plain: await depsFor(false), compact: await depsFor(true) };
   const empty = (): AudioConversionRun => ({
     sentBytes: 0,

@@ -3,11 +3,9 @@
  * times each, alternating: the bytes sent, the end-to-end time and the usage the emulator charged.
  */
 import { performance } from 'node:perf_hooks';
-import { createPipelineClients, withLogger } from '../../../src/adapters/createPipelineDeps';
 import { processBlob } from '../../../src/core/processBlob';
 import { childArgs, childMain } from '../child';
-import { benchConfig } from '../pipelineEnv';
-import { silentLogger } from '../silentLogger';
+import { benchDeps } from '../pipelineEnv';
 
 export interface BytesSentArgs {
   connectionString: string;
@@ -36,17 +34,7 @@ export interface BytesSentResult {
 
 childMain(async (): Promise<BytesSentResult> => {
   const args = childArgs() as BytesSentArgs;
-  const depsFor = async (downscale: boolean) =>
-    withLogger(
-      await createPipelineClients(
-        benchConfig(args.connectionString, args.endpoint, {
-          MEDIA_INPUT_CONTAINER: args.container,
-          MEDIA_OUTPUT_CONTAINER: args.output,
-          MEDIA_DOWNSCALE: String(downscale),
-        }),
-      ),
-      silentLogger,
-    );
+  const depsFor = (value: boolean) => benchDeps(args, { MEDIA_DOWNSCALE: String(value) });
   const variants = { original: await depsFor(false), downscaled: await depsFor(true) };
   const runs: Record<keyof typeof variants, BytesSentRun> = {
     original: { sentBytes: 0, width: null, height: null, totalMs: [], promptTokens: undefined },

@@ -11,6 +11,19 @@ export interface AudioContainer {
 /** How far into the file a codec name is looked for (the header of an Ogg or WebM stream, an MP4 `moov` up front). */
 const CODEC_SEARCH_BYTES = 64 * 1024;
 
+/** Markers of each codec's header packet in an Ogg stream, and of the codec ids in a Matroska/WebM track. */
+const OGG_CODECS: readonly (readonly [string, string])[] = [
+  ['OpusHead', 'opus'],
+  ['\x01vorbis', 'vorbis'],
+  ['\x7fFLAC', 'flac'],
+  ['Speex   ', 'speex'],
+];
+const MATROSKA_CODECS: readonly (readonly [string, string])[] = [
+  ['A_OPUS', 'opus'],
+  ['A_VORBIS', 'vorbis'],
+  ['A_AAC', 'aac'],
+];
+
 /** Brands of ISO media files (MP4/M4A/3GP) that may hold audio; HEIF/AVIF brands are images. */
 const IMAGE_BRANDS = /^(heic|heix|heim|heis|hevc|hevx|mif1|msf1|avif|avis)$/;
 
@@ -23,30 +36,9 @@ export function detectAudioContainer(bytes: Uint8Array): AudioContainer | undefi
   if (head.startsWith('fLaC')) return { format: 'flac', mimeType: 'audio/flac', codec: 'flac' };
   if (head.startsWith('#!AMR-WB\n')) return { format: 'amr', mimeType: 'audio/amr-wb', codec: 'amr-wb' };
   if (head.startsWith('#!AMR\n')) return { format: 'amr', mimeType: 'audio/amr', codec: 'amr-nb' };
-  const window = (): string => latin1(bytes, 0, CODEC_SEARCH_BYTES);
-  if (head.startsWith('OggS')) {
-    const text = window();
-    const codec = text.includes('OpusHead')
-      ? 'opus'
-      : text.includes('\x01vorbis')
-        ? 'vorbis'
-        : text.includes('\x7fFLAC')
-          ? 'flac'
-          : text.includes('Speex   ')
-            ? 'speex'
-            : undefined;
-    return { format: 'ogg', mimeType: 'audio/ogg', ...(codec === undefined ? {} : { codec }) };
-  }
+  if (head.startsWith('OggS')) return { format: 'ogg', mimeType: 'audio/ogg', ...codecIn(bytes, OGG_CODECS) };
   if (head.startsWith('\x1a\x45\xdf\xa3')) {
-    const text = window();
-    const codec = text.includes('A_OPUS')
-      ? 'opus'
-      : text.includes('A_VORBIS')
-        ? 'vorbis'
-        : text.includes('A_AAC')
-          ? 'aac'
-          : undefined;
-    return { format: 'webm', mimeType: 'audio/webm', ...(codec === undefined ? {} : { codec }) };
+    return { format: 'webm', mimeType: 'audio/webm', ...codecIn(bytes, MATROSKA_CODECS) };
   }
   if (head.slice(4, 8) === 'ftyp' && !IMAGE_BRANDS.test(head.slice(8, 12))) {
     return { format: 'm4a', mimeType: 'audio/mp4', ...mp4Codec(bytes) };
@@ -71,6 +63,13 @@ function mp4Codec(bytes: Uint8Array): { codec?: string } {
   };
   const codec = names[entry];
   return codec === undefined ? {} : { codec };
+}
+
+/** The first codec whose marker appears in the stream's first bytes. */
+function codecIn(bytes: Uint8Array, markers: readonly (readonly [string, string])[]): { codec?: string } {
+  const text = latin1(bytes, 0, CODEC_SEARCH_BYTES);
+  const found = markers.find(([marker]) => text.includes(marker));
+  return found === undefined ? {} : { codec: found[1] };
 }
 
 function latin1(bytes: Uint8Array, start: number, count: number): string {
