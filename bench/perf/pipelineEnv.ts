@@ -1,6 +1,8 @@
 import { createPipelineClients, withLogger } from '../../src/adapters/createPipelineDeps';
 import { loadConfig, type AppConfig } from '../../src/config';
-import type { PipelineDeps } from '../../src/core/processBlob';
+import { performance } from 'node:perf_hooks';
+import type { ResultDocument } from '../../src/core/documents';
+import { processBlob, type PipelineDeps } from '../../src/core/processBlob';
 import { silentLogger } from './silentLogger';
 
 /** The app settings the bench runs the pipeline with: Azurite, the emulator, and retries that fail fast. */
@@ -32,4 +34,21 @@ export async function benchDeps(
     ...extra,
   });
   return withLogger(await createPipelineClients(config), silentLogger);
+}
+
+/** One timed `processBlob` of `args.name` into `<run>.json`; throws unless it succeeded. */
+export async function timedProcessBlob(
+  deps: PipelineDeps,
+  args: { container: string; output: string; name: string },
+  run: string,
+): Promise<{ document: ResultDocument; elapsedMs: number }> {
+  const started = performance.now();
+  const outcome = await processBlob(deps, {
+    container: args.container,
+    name: args.name,
+    output: { container: args.output, resultName: `${run}.json`, errorName: `${run}.error.json` },
+  });
+  const elapsedMs = performance.now() - started;
+  if (outcome.status !== 'succeeded') throw new Error(`pipeline ended ${outcome.status}`);
+  return { document: outcome.document, elapsedMs };
 }

@@ -4,19 +4,12 @@
  * prompt_tokens the emulator charged.
  */
 import { readFileSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
-import { processBlob } from '../../../src/core/processBlob';
 import { childArgs, childMain } from '../child';
-import { benchDeps } from '../pipelineEnv';
+import type { BytesSentArgs } from './bytesSent';
+import { benchDeps, timedProcessBlob } from '../pipelineEnv';
 
-export interface AudioConversionArgs {
-  connectionString: string;
-  endpoint: string;
-  container: string;
-  output: string;
-  name: string;
-  repeats: number;
-}
+/** The same as figure 5's: one stored file, processed `repeats` times per variant. */
+export type AudioConversionArgs = BytesSentArgs;
 
 export interface AudioConversionRun {
   sentBytes: number;
@@ -63,16 +56,8 @@ childMain(async (): Promise<AudioConversionResult> => {
     for (const variant of ['plain', 'compact'] as const) {
       const run = `audio-${variant}/${process.pid}-${round}`;
       const cpuBefore = childrenCpuMs();
-      const started = performance.now();
-      const outcome = await processBlob(variants[variant], {
-        container: args.container,
-        name: args.name,
-        output: { container: args.output, resultName: `${run}.json`, errorName: `${run}.error.json` },
-      });
-      const elapsedMs = performance.now() - started;
+      const { document, elapsedMs } = await timedProcessBlob(variants[variant], args, run);
       const cpuMs = childrenCpuMs() - cpuBefore;
-      if (outcome.status !== 'succeeded') throw new Error(`pipeline ended ${outcome.status}`);
-      const { document } = outcome;
       if (document.media.kind !== 'audio') throw new Error('expected audio');
       const from = document.sent.from ?? document.media.format;
       input = { bytes: document.source.size, durationSeconds: document.media.durationSeconds, from };

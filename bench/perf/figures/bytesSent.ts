@@ -2,10 +2,8 @@
  * Figure 5, in a child process: one large image through `processBlob` with and without downscaling, `repeats`
  * times each, alternating: the bytes sent, the end-to-end time and the usage the emulator charged.
  */
-import { performance } from 'node:perf_hooks';
-import { processBlob } from '../../../src/core/processBlob';
 import { childArgs, childMain } from '../child';
-import { benchDeps } from '../pipelineEnv';
+import { benchDeps, timedProcessBlob } from '../pipelineEnv';
 
 export interface BytesSentArgs {
   connectionString: string;
@@ -45,15 +43,7 @@ childMain(async (): Promise<BytesSentResult> => {
   for (let round = -1; round < args.repeats; round++) {
     for (const variant of ['original', 'downscaled'] as const) {
       const run = `${variant}/${process.pid}-${round}`;
-      const started = performance.now();
-      const outcome = await processBlob(variants[variant], {
-        container: args.container,
-        name: args.name,
-        output: { container: args.output, resultName: `${run}.json`, errorName: `${run}.error.json` },
-      });
-      const elapsedMs = performance.now() - started;
-      if (outcome.status !== 'succeeded') throw new Error(`pipeline ended ${outcome.status}`);
-      const { document } = outcome;
+      const { document, elapsedMs } = await timedProcessBlob(variants[variant], args, run);
       if (document.media.kind !== 'image') throw new Error('expected an image');
       input = { bytes: document.source.size, width: document.media.width, height: document.media.height };
       const result = runs[variant];
