@@ -6,9 +6,9 @@ import { isMediaCompletionsError, MediaCompletionsError } from './errors';
 import { ModelCallError } from './ModelCallError';
 import { blobNameProblem } from './outputs/blobNameProblem';
 import { claimOutput } from './outputs/claimOutput';
+import { documentBelongsTo } from './outputs/documentBelongsTo';
 import { defaultOutputLocation, type OutputLocation } from './outputs/OutputLocation';
 import { resultDocument } from './outputs/resultDocument';
-import { safeOutputLocation } from './outputs/safeOutputLocation';
 import { sourceEtagOf } from './outputs/sourceEtagOf';
 import { writeOutcomeDocument } from './outputs/writeOutcomeDocument';
 import { overridesFromMetadata } from './overridesFromMetadata';
@@ -53,9 +53,7 @@ export type ProcessBlobOutcome =
 export async function processBlob(deps: PipelineDeps, input: ProcessBlobInput): Promise<ProcessBlobOutcome> {
   const { blobs, clock, logger, settings } = deps;
   const started = clock.now();
-  const location = safeOutputLocation(
-    input.output ?? defaultOutputLocation(settings.outputContainer, input.name),
-  );
+  const location = input.output ?? defaultOutputLocation(settings.outputContainer, input.name);
   // Independent round trips: list the outcome documents while the properties are read.
   const listing = listOutcomeNames(blobs, location);
   listing.catch(() => undefined);
@@ -74,7 +72,7 @@ export async function processBlob(deps: PipelineDeps, input: ProcessBlobInput): 
 
   const existing = await readExisting(blobs, location, properties.etag, await listing);
   if (existing.outcome !== undefined) {
-    if (existing.outcome.status === 'succeeded') await deleteError(blobs, location);
+    if (existing.outcome.status === 'succeeded') await deleteError(blobs, location, source);
     logger.info('Outcome already recorded; skipping', { name: input.name, status: existing.outcome.status });
     return { status: 'skipped', document: existing.outcome, location };
   }
@@ -166,7 +164,7 @@ async function produceOutcome(
     existing.result,
   );
   if (written === 'stale') return { status: 'gone', location };
-  await deleteError(blobs, location);
+  await deleteError(blobs, location, source);
   logger.info('Result written', {
     name: input.name,
     attempts: result.attempts,
@@ -253,13 +251,16 @@ async function recordFailure(
   const written = await writeOutcomeDocument(deps.blobs, location.container, location.errorName, document);
   if (written === 'stale') return { status: 'gone', location };
   // The invariant is one document per input: a result of an older version must go.
-  if (staleResult !== undefined) {
+  if (staleResult !== undefined && documentBelongsTo(staleResult.value, source)) {
     await deps.blobs.deleteIfExists(location.container, location.resultName, { ifMatch: staleResult.etag });
   }
   deps.logger.warn('Error document written', { name: source.name, code: error.code });
   return { status: 'failed', document, location };
 }
 
-async function deleteError(blobs: BlobStore, location: OutputLocation): Promise<void> {
-  await blobs.deleteIfExists(location.container, location.errorName);
+/** The error document of this input, never another's, and only the version read (If-Match). */
+async function deleteError(blobs: BlobStore, location: OutputLocation, source: SourceInfo): Promise<void> {
+  const error = await blobs.readJson(location.container, location.errorName);
+  if (error === undefined || !documentBelongsTo(error.value, source)) return;
+  await blobs.deleteIfExists(location.container, location.errorName, { ifMatch: error.etag });
 }

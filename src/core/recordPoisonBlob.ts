@@ -1,6 +1,5 @@
 import type { ErrorDocument } from './documents';
 import { defaultOutputLocation, type OutputLocation } from './outputs/OutputLocation';
-import { safeOutputLocation } from './outputs/safeOutputLocation';
 import { sourceEtagOf } from './outputs/sourceEtagOf';
 import { writeOutcomeDocument } from './outputs/writeOutcomeDocument';
 import type { PipelineSettings } from './PipelineSettings';
@@ -41,9 +40,7 @@ export async function recordPoisonBlob(
   input: PoisonBlobInput,
 ): Promise<PoisonBlobOutcome> {
   const { blobs, logger } = deps;
-  const location = safeOutputLocation(
-    input.output ?? defaultOutputLocation(deps.settings.outputContainer, input.name),
-  );
+  const location = input.output ?? defaultOutputLocation(deps.settings.outputContainer, input.name);
   const properties = await blobs.getProperties(input.container, input.name);
   if (properties === undefined || (input.etag !== undefined && input.etag !== properties.etag)) {
     logger.info('Poison blob was replaced or deleted; nothing to record', { name: input.name });

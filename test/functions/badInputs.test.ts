@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { defaultOutputLocation } from '../../src/core/outputs/OutputLocation';
-import { HASHED_NAMES_FOLDER, safeOutputLocation } from '../../src/core/outputs/safeOutputLocation';
+import { HASHED_NAMES_FOLDER } from '../../src/core/outputs/documentLocation';
 import type { processMediaBlob as ProcessMediaBlob } from '../../src/functions/processMediaBlob';
 import { badInputs, CORPUS_SETTINGS, type BadInput } from '../fixtures/badInputs';
 import { expectValidErrorDocument } from '../support/documentSchemas';
@@ -61,7 +61,7 @@ describe('the bad-input corpus', () => {
     async (_id, input) => {
       const calls = h.emulator.stats().chatCompletions;
       await expect(deliver(input)).resolves.toBeUndefined();
-      const location = safeOutputLocation(defaultOutputLocation(h.output, input.blobName));
+      const location = defaultOutputLocation(h.output, input.blobName);
       const document = (await h.blobs.readJson(h.output, location.errorName))?.value;
       expectValidErrorDocument(document);
       expect(document).toMatchObject({
@@ -84,9 +84,7 @@ describe('the bad-input corpus', () => {
 
   it('puts documents of names storage cannot hold under hashed names, and keeps short names readable', () => {
     const at = (id: string) =>
-      safeOutputLocation(
-        defaultOutputLocation(h.output, cases.find((input) => input.id === id)?.blobName ?? ''),
-      );
+      defaultOutputLocation(h.output, cases.find((input) => input.id === id)?.blobName ?? '');
     expect(at('name-1000-chars').errorName).toMatch(/^long\/n+\.png\.error\.json$/);
     for (const id of ['name-1020-chars', 'name-1025-chars', 'name-dot-dot']) {
       expect(at(id).errorName).toMatch(new RegExp(`^${HASHED_NAMES_FOLDER}/[0-9a-f]{64}\\.error\\.json$`));

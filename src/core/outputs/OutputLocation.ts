@@ -1,3 +1,5 @@
+import { documentLocation } from './documentLocation';
+
 /** Where a blob's outcome document goes: exactly one of `resultName` or `errorName` ends up existing. */
 export interface OutputLocation {
   container: string;
@@ -5,7 +7,13 @@ export interface OutputLocation {
   errorName: string;
 }
 
-/** `<output container>/<name>.json` and `<name>.error.json`, the trigger's layout. */
+/** Top-level folders of the output container that hold other things than trigger documents. */
+const RESERVED_FOLDERS = ['batches', 'claims', 'http'];
+
+/**
+ * `<output container>/<name>.json` and `<name>.error.json`, the trigger's layout, made injective by
+ * `documentLocation` (names ending in `.error`, unusable names and names under a reserved folder differ).
+ */
 export function defaultOutputLocation(outputContainer: string, blobName: string): OutputLocation {
-  return { container: outputContainer, resultName: `${blobName}.json`, errorName: `${blobName}.error.json` };
+  return documentLocation(outputContainer, '', blobName, RESERVED_FOLDERS);
 }

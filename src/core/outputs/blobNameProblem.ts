@@ -3,16 +3,25 @@ export const MAX_BLOB_NAME_CHARS = 1024;
 
 /**
  * Why a blob name cannot be used as given, or undefined when it can. A `.` or `..` path segment is resolved away
- * by URL normalisation in the storage client (`a/../b.png` addresses `b.png`, `../x` another container), so such a
- * name never reaches the blob it claims to be; Azure rejects names longer than 1,024 characters.
+ * by URL normalisation in the storage client (`a/../b.png` addresses `b.png`, `../x` another container), and a
+ * `\` is turned into `/` by the same normalisation, so such a name never reaches the blob it claims to be; an
+ * empty segment (a leading `/`, `a//b`, a trailing `/`) names no file a client can round-trip; Azure rejects names
+ * longer than 1,024 characters. The same rules apply to trigger inputs and to every reference a caller sends.
  */
 export function blobNameProblem(name: string): string | undefined {
   if (name.length === 0) return 'The blob name is empty.';
   if (name.length > MAX_BLOB_NAME_CHARS) {
     return `The blob name is ${name.length} characters; Azure allows at most ${MAX_BLOB_NAME_CHARS}.`;
   }
-  if (name.split('/').some((segment) => segment === '.' || segment === '..')) {
+  if (name.includes('\\')) {
+    return 'The blob name has a "\\", which storage URLs turn into "/".';
+  }
+  const segments = name.split('/');
+  if (segments.some((segment) => segment === '.' || segment === '..')) {
     return 'The blob name has a "." or ".." path segment, which storage URLs resolve to another blob.';
+  }
+  if (segments.some((segment) => segment.length === 0)) {
+    return 'The blob name has an empty path segment (a leading, trailing or doubled "/").';
   }
   return undefined;
 }

@@ -1,6 +1,7 @@
 import { MediaCompletionsError } from '../errors';
 import type { OutcomeDocument } from '../documents';
 import type { BlobStore, JsonBlob } from '../ports/BlobStore';
+import { documentBelongsTo } from './documentBelongsTo';
 import { sourceEtagOf } from './sourceEtagOf';
 
 const MAX_TRIES = 3;
@@ -16,7 +17,8 @@ export type WriteOutcome = 'written' | 'duplicate' | 'stale';
  * Writes an outcome document so that concurrent writers cannot clobber each other: create-only when there is
  * none, otherwise replace exactly the version read (If-Match). A document of another source version is only
  * replaced while ours is still the blob's current version, so a slow run of an old version cannot overwrite the
- * result of a newer one.
+ * result of a newer one. A document of another input (another `source.container`/`source.name`) is never
+ * replaced: that is a permanent `write_conflict`.
  */
 export async function writeOutcomeDocument(
   blobs: BlobStore,
@@ -28,6 +30,12 @@ export async function writeOutcomeDocument(
   let current: JsonBlob | undefined = known ?? (await blobs.readJson(container, name));
   for (let tries = 1; tries <= MAX_TRIES; tries++) {
     if (current !== undefined) {
+      if (!documentBelongsTo(current.value, document.source)) {
+        throw new MediaCompletionsError(
+          'write_conflict',
+          `Could not write ${container}/${name}: it holds another input's document.`,
+        );
+      }
       const existingEtag = sourceEtagOf(current.value);
       if (existingEtag === document.source.etag) return 'duplicate';
       const source = await blobs.getProperties(document.source.container, document.source.name);
