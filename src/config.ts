@@ -1,3 +1,4 @@
+import { containerAccessProblem } from './core/access/containerAccessProblem';
 import { MediaCompletionsError } from './core/errors';
 import type { HttpSettings } from './core/http/HttpSettings';
 import type { BatchSettings } from './core/batch/BatchSettings';
@@ -125,15 +126,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
       planPageSize: r.integer('MEDIA_BATCH_PAGE_SIZE', 1000, 1, 5000),
       counterShards: r.integer('MEDIA_BATCH_COUNTER_SHARDS', 16, 1, 256),
       maxDequeueCount: r.integer('MEDIA_BATCH_MAX_DEQUEUE_COUNT', 5, 1, 100),
+      containers: r.readableContainers('MEDIA_BATCH_CONTAINERS', [inputContainer], outputContainer),
     },
     http: {
       allowImageUrls: r.boolean('MEDIA_HTTP_ALLOW_URLS', false),
-      blobContainers: r.list(
-        'MEDIA_HTTP_BLOB_CONTAINERS',
-        [inputContainer],
-        CONTAINER_NAME,
-        'container names',
-      ),
+      blobContainers: r.readableContainers('MEDIA_HTTP_BLOB_CONTAINERS', [inputContainer], outputContainer),
       maxParts: r.integer('MEDIA_HTTP_MAX_PARTS', 16, 2, 100),
       // The host cuts HTTP responses at 230 s; reading, saving and answering need the rest.
       timeBudgetMs: r.integer('MEDIA_HTTP_TIME_BUDGET_MS', 180_000, 1000, 220_000),
@@ -240,6 +237,21 @@ class SettingReader {
       return fallback;
     }
     return items;
+  }
+
+  /** Containers callers may read: never the output container, `azure-webjobs-*` or `$`-prefixed ones. */
+  readableContainers(name: string, fallback: readonly string[], outputContainer: string): readonly string[] {
+    const value = this.optional(name);
+    const forbidden = value
+      ?.split(',')
+      .map((item) => item.trim())
+      .map((item) => ({ item, problem: containerAccessProblem(item, outputContainer) }))
+      .find(({ problem }) => problem !== undefined);
+    if (forbidden !== undefined) {
+      this.problem(name, `must not list "${forbidden.item.slice(0, 80)}": it ${forbidden.problem ?? ''}`);
+      return fallback;
+    }
+    return this.list(name, fallback, CONTAINER_NAME, 'container names');
   }
 
   boolean(name: string, fallback: boolean): boolean {

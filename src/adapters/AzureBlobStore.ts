@@ -191,6 +191,7 @@ function storageError(error: unknown, action: string): MediaCompletionsError {
   const code = isRestError(error) && typeof error.code === 'string' ? ` (${error.code})` : '';
   return new MediaCompletionsError('storage_error', `Could not ${action}: HTTP ${status ?? 'n/a'}${code}.`, {
     retryable,
+    httpStatus: status,
     cause: error,
   });
 }

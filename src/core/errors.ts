@@ -5,7 +5,7 @@
 export interface MediaCompletionsErrorOptions {
   /** True when the same input may succeed later (throttling, timeouts, 5xx, resets). */
   retryable?: boolean;
-  /** The HTTP status the model service answered with, when the failure came from it. */
+  /** The HTTP status the model service (or storage) answered with, when the failure came from it. */
   httpStatus?: number;
   cause?: unknown;
 }

@@ -26,6 +26,8 @@ export interface ItemMessage {
   /** Manifest items: their `custom_id`, which also names their documents. */
   customId?: string;
   overrides?: CompletionOverrides;
+  /** A manifest line the authorization step refused: recorded as this error, with no storage read of it. */
+  refused?: { code: string; message: string };
 }
 
 /** Writes one page of results.jsonl / errors.jsonl as blocks, then re-enqueues itself, then commits. */
@@ -80,7 +82,11 @@ function wellFormed(value: Record<string, unknown>): boolean {
         integer('size') &&
         (value.contentType === null || typeof value.contentType === 'string') &&
         optionalString('customId') &&
-        (value.overrides === undefined || isRecord(value.overrides))
+        (value.overrides === undefined || isRecord(value.overrides)) &&
+        (value.refused === undefined ||
+          (isRecord(value.refused) &&
+            typeof value.refused.code === 'string' &&
+            typeof value.refused.message === 'string'))
       );
     case 'finalize':
       return integer('page') && optionalString('cursor') && pages('resultPages') && pages('errorPages');

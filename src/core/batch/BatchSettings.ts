@@ -8,4 +8,6 @@ export interface BatchSettings {
   counterShards: number;
   /** Keep equal to `extensions.queues.maxDequeueCount` in host.json: the last delivery records instead of throwing. */
   maxDequeueCount: number;
+  /** `MEDIA_BATCH_CONTAINERS`: the only containers a batch's `container`, `manifest` or manifest lines may name. */
+  containers: readonly string[];
 }

@@ -1,3 +1,4 @@
+import { documentLocation, hashedKey } from '../outputs/documentLocation';
 import type { OutputLocation } from '../outputs/OutputLocation';
 
 /** Where everything of batch `id` lives in the output container. */
@@ -7,10 +8,15 @@ export const batchPaths = {
   shard: (id: string, shard: number): string => `batches/${id}/counts/${shard}.json`,
   results: (id: string): string => `batches/${id}/results.jsonl`,
   errors: (id: string): string => `batches/${id}/errors.jsonl`,
-  /** `items/<key>.json` or `.error.json`; the key is the blob name, or the manifest's custom_id. */
-  item: (outputContainer: string, id: string, key: string): OutputLocation => ({
-    container: outputContainer,
-    resultName: `batches/${id}/items/${key}.json`,
-    errorName: `batches/${id}/items/${key}.error.json`,
-  }),
+  /**
+   * `items/<key>.json` or `.error.json` (`documentLocation`: injective; an unusable key, such as a custom_id
+   * with `..` segments or a backslash, is hashed inside `items/hashed-names/`); the key is the blob name, or the
+   * manifest's custom_id.
+   */
+  item: (outputContainer: string, id: string, key: string): OutputLocation =>
+    documentLocation(outputContainer, `batches/${id}/items/`, key),
+  /** The verbatim key of a hashed item document, for its output line: `keys/<hash>.json` = `{ "key" }`. */
+  key: (id: string, hash: string): string => `batches/${id}/keys/${hash}.json`,
+  /** The hash a key's hashed documents are named by. */
+  keyHash: (id: string, key: string): string => hashedKey(`batches/${id}/items/`, key),
 };

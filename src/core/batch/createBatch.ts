@@ -1,4 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { authorizeBlobPrefix } from '../access/authorizeBlobPrefix';
+import { authorizeBlobReference } from '../access/authorizeBlobReference';
+import { authorizeContainer } from '../access/authorizeContainer';
 import { MediaCompletionsError } from '../errors';
 import type { BatchDeps } from './BatchDeps';
 import type { PlanMessage } from './BatchMessage';
@@ -6,12 +9,17 @@ import type { BatchRecord, BatchSource } from './BatchRecord';
 import type { BatchRequest } from './BatchRequest';
 import { batchPaths } from './batchPaths';
 import { batchQueueNames } from './batchQueueNames';
+import { findDuplicateCustomId } from './findDuplicateCustomId';
 import { readBatchRecord } from './batchRecordStore';
 
 /**
  * Writes `batches/<id>/batch.json` (status `validating`) and enqueues the planner's first page. Without `force`,
  * the id is derived from the request, so a retried or repeated identical request returns the existing batch
- * (`created: false`) instead of processing everything twice.
+ * (`created: false`) instead of processing everything twice. The source passes the authorization step
+ * (`MEDIA_BATCH_CONTAINERS`) before any storage call, and a manifest that uses a `custom_id` twice is refused.
+ *
+ * @throws MediaCompletionsError `blob_not_allowed`, `invalid_blob_name`, `invalid_batch_request` (missing
+ *   manifest) or `duplicate_custom_id`, none retryable.
  */
 export async function createBatch(
   deps: BatchDeps,
@@ -59,15 +67,28 @@ export async function createBatch(
 }
 
 async function resolveSource(deps: BatchDeps, source: BatchRequest['source']): Promise<BatchSource> {
+  const access = { allowed: deps.batch.containers, outputContainer: deps.settings.outputContainer };
   if (source.kind === 'container') {
-    return { kind: 'container', container: source.container, prefix: source.prefix };
+    authorizeContainer(source.container, access, '"container"');
+    const prefix = source.prefix === undefined ? undefined : authorizeBlobPrefix(source.prefix, '"prefix"');
+    return { kind: 'container', container: source.container, prefix };
   }
-  const properties = await deps.blobs.getProperties(source.container, source.name);
+  const { container, name } = authorizeBlobReference(source, access, '"manifest"');
+  const properties = await deps.blobs.getProperties(container, name);
   if (properties === undefined) {
     throw new MediaCompletionsError(
       'invalid_batch_request',
-      `Invalid batch request: the manifest ${source.container}/${source.name} does not exist.`,
+      `Invalid batch request: the manifest ${container}/${name.slice(0, 200)} does not exist.`,
     );
   }
-  return { kind: 'manifest', container: source.container, name: source.name, etag: properties.etag };
+  const manifest = { container, name, etag: properties.etag };
+  const duplicate = await findDuplicateCustomId(deps.blocks, manifest);
+  if (duplicate !== undefined) {
+    throw new MediaCompletionsError(
+      'duplicate_custom_id',
+      `Invalid batch request: custom_id "${duplicate.customId.slice(0, 200)}" on line ${duplicate.line} ` +
+        `is already used on line ${duplicate.firstLine}; every custom_id must be unique.`,
+    );
+  }
+  return { kind: 'manifest', ...manifest };
 }

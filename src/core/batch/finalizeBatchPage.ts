@@ -1,6 +1,8 @@
 import pLimit from 'p-limit';
 import type { OutcomeDocument } from '../documents';
 import { MediaCompletionsError } from '../errors';
+import { isRecord } from '../isRecord';
+import { keyOfDocumentName } from '../outputs/documentLocation';
 import type { BatchDeps } from './BatchDeps';
 import type { FinalizeMessage } from './BatchMessage';
 import { readBatchCounts } from './batchCounters';
@@ -42,17 +44,17 @@ export async function finalizeBatchPage(
   const limit = pLimit(READ_CONCURRENCY);
   const documents = await Promise.all(
     page.items.map((item) =>
-      limit(async () => ({ name: item.name, found: await deps.blobs.readJson(container, item.name) })),
+      limit(async () => ({
+        found: await deps.blobs.readJson(container, item.name),
+        key: await itemKey(deps, record.id, item.name.slice(prefix.length)),
+      })),
     ),
   );
   const results: string[] = [];
   const errors: string[] = [];
-  for (const { name, found } of documents) {
+  for (const { found, key } of documents) {
     if (found === undefined) continue;
     const document = found.value as OutcomeDocument;
-    const key = name
-      .slice(prefix.length)
-      .replace(document.status === 'failed' ? /\.error\.json$/ : /\.json$/, '');
     (document.status === 'succeeded' ? results : errors).push(batchOutputLine(record.id, key, document));
   }
   // Each page becomes one block of each file; the file's block list is committed after the last page.
@@ -104,6 +106,18 @@ export async function finalizeBatchPage(
     failed: counts.failed,
   });
   return 'done';
+}
+
+/** The custom_id (or blob name) of an item document: from its name, or for a hashed name from `keys/`. */
+async function itemKey(deps: BatchDeps, id: string, name: string): Promise<string> {
+  const natural = keyOfDocumentName(name);
+  if (natural !== undefined) return natural;
+  const hash = name.slice(name.lastIndexOf('/') + 1).replace(/(\.error)?\.json$/, '');
+  const kept = await deps.blobs.readJson(deps.settings.outputContainer, batchPaths.key(id, hash));
+  if (kept === undefined || !isRecord(kept.value) || typeof kept.value.key !== 'string') {
+    throw new MediaCompletionsError('write_conflict', `No key recorded for ${name}.`, { retryable: true });
+  }
+  return kept.value.key;
 }
 
 function jsonl(lines: readonly string[]): Uint8Array {

@@ -74,7 +74,6 @@ export function parseBatchRequest(body: unknown, settings: PipelineSettings): Ba
   }
   const container = text('container') ?? settings.inputContainer;
   if (!CONTAINER_NAME.test(container)) throw invalid('"container" is not a valid container name');
-  if (container === settings.outputContainer) throw invalid('"container" must not be the output container');
   const prefix = text('prefix');
   return {
     source: { kind: 'container', container, ...(prefix === undefined ? {} : { prefix }) },

@@ -1,5 +1,6 @@
 import pLimit from 'p-limit';
 import type { CompletionOverrides } from '../CompletionOverrides';
+import { authorizeBlobReference } from '../access/authorizeBlobReference';
 import { isMediaCompletionsError, MediaCompletionsError } from '../errors';
 import { isRecord } from '../isRecord';
 import type { BatchDeps } from './BatchDeps';
@@ -145,14 +146,19 @@ async function readPage(
     const lineOffset = offset + consumed;
     consumed = end + 1;
     if (line.length === 0) continue;
-    items.push(manifestItem(record, source.container, line, message.index + items.length, lineOffset));
+    items.push(manifestItem(deps, record, source.container, line, message.index + items.length, lineOffset));
   }
   const atEnd = bytes.length < MANIFEST_CHUNK && consumed >= bytes.length;
   return { items, cursor: atEnd ? undefined : String(offset + Math.min(consumed, bytes.length)) };
 }
 
-/** `{ "custom_id", "blob": "<container>/<name>" | "<name>", "prompt"?, "system"?, "detail"?, "max_tokens"?, "model"? }` */
+/**
+ * `{ "custom_id", "blob": "<container>/<name>" | "<name>", "prompt"?, "system"?, "detail"?, "max_tokens"?, "model"? }`.
+ * The blob passes the authorization step (`MEDIA_BATCH_CONTAINERS`); a refused one becomes an item carrying its
+ * refusal, so that it gets its error line and the rest of the batch goes on.
+ */
 function manifestItem(
+  deps: BatchDeps,
   record: BatchRecord,
   manifestContainer: string,
   line: string,
@@ -172,6 +178,21 @@ function manifestItem(
   }
   if (typeof blob !== 'string' || blob.length === 0) throw manifestError(offset, '"blob" must be a string');
   const slash = blob.indexOf('/');
+  const reference = {
+    container: slash < 0 ? manifestContainer : blob.slice(0, slash),
+    name: slash < 0 ? blob : blob.slice(slash + 1),
+  };
+  let refused: { code: string; message: string } | undefined;
+  try {
+    authorizeBlobReference(
+      reference,
+      { allowed: deps.batch.containers, outputContainer: deps.settings.outputContainer },
+      '"blob"',
+    );
+  } catch (error) {
+    if (!isMediaCompletionsError(error)) throw error;
+    refused = { code: error.code, message: error.message };
+  }
   const overrides: CompletionOverrides = {};
   for (const [field, key] of [
     ['prompt', 'prompt'],
@@ -189,13 +210,13 @@ function manifestItem(
     type: 'item',
     batchId: record.id,
     index,
-    container: slash < 0 ? manifestContainer : blob.slice(0, slash),
-    name: slash < 0 ? blob : blob.slice(slash + 1),
+    ...reference,
     etag: '',
     size: 0,
     contentType: null,
     customId,
     ...(Object.keys(overrides).length > 0 ? { overrides } : {}),
+    ...(refused === undefined ? {} : { refused }),
   };
 }
 

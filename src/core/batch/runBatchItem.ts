@@ -1,14 +1,16 @@
 import type { CompletionOverrides } from '../CompletionOverrides';
 import type { ErrorDocument, OutcomeDocument } from '../documents';
-import { MediaCompletionsError } from '../errors';
+import { isMediaCompletionsError, MediaCompletionsError } from '../errors';
 import { InProgressError } from '../InProgressError';
 import { isRecord } from '../isRecord';
+import { keyOfDocumentName } from '../outputs/documentLocation';
 import type { OutputLocation } from '../outputs/OutputLocation';
 import { writeOutcomeDocument } from '../outputs/writeOutcomeDocument';
 import { processBlob } from '../processBlob';
 import { recordPoisonBlob } from '../recordPoisonBlob';
 import type { BatchDeps } from './BatchDeps';
 import type { ItemMessage } from './BatchMessage';
+import type { BatchRecord } from './BatchRecord';
 import { countBatchItem, type ItemTally } from './batchCounters';
 import { batchPaths } from './batchPaths';
 import { readBatchRecord } from './batchRecordStore';
@@ -45,11 +47,18 @@ export async function runBatchItem(
   if (record === undefined) {
     throw new MediaCompletionsError('batch_not_found', `Batch ${message.batchId} does not exist.`);
   }
-  const location = batchPaths.item(record.outputContainer, record.id, message.customId ?? message.name);
+  const key = message.customId ?? message.name;
+  const location = batchPaths.item(record.outputContainer, record.id, key);
+  await rememberHashedKey(deps, record.outputContainer, record.id, key, location);
   const last = delivery.poisoned === true || delivery.dequeueCount >= deps.batch.maxDequeueCount;
   let document: OutcomeDocument;
   if (record.status !== 'validating' && record.status !== 'in_progress') {
     document = (await readItemDocument(deps, location)) ?? (await recordCancelled(deps, message, location));
+  } else if (message.refused !== undefined) {
+    // Refused by the authorization step: never read, never sent; the refusal is the item's error line.
+    document =
+      (await readItemDocument(deps, location)) ??
+      (await recordItemError(deps, message, location, message.refused));
   } else if (delivery.poisoned === true) {
     document =
       (await readItemDocument(deps, location)) ?? (await recordExhausted(deps, message, location, delivery));
@@ -57,6 +66,15 @@ export async function runBatchItem(
     try {
       document = await processItem(deps, message, location, record.overrides);
     } catch (error) {
+      if (isMediaCompletionsError(error) && !error.retryable) {
+        // Permanent and not recorded by the pipeline (a storage 4xx on the caller's name): the caller's error,
+        // recorded now, so that the batch finishes instead of redelivering until the poison queue.
+        document = await recordItemError(deps, message, location, {
+          code: error.code,
+          message: error.message,
+        });
+        return countItem(deps, record, message, document);
+      }
       if (!last) throw error;
       if (error instanceof InProgressError) return deferItem(deps, message, error);
       deps.logger.warn('Last delivery failed; recording the item', {
@@ -67,11 +85,37 @@ export async function runBatchItem(
       document = await recordExhausted(deps, message, location, delivery);
     }
   }
+  return countItem(deps, record, message, document);
+}
+
+async function countItem(
+  deps: BatchDeps,
+  record: BatchRecord,
+  message: ItemMessage,
+  document: OutcomeDocument,
+): Promise<BatchItemOutcome> {
   const tally = tallyOf(document);
   const count = await countBatchItem(deps.blobs, record.outputContainer, record, message.index, tally);
   if (count.shardFull || record.total === null) await checkBatchCompletion(deps, record.id);
   if (!count.counted) return 'duplicate';
   return tally.kind === 'completed' ? 'completed' : 'failed';
+}
+
+/**
+ * A hashed document name does not carry its key (a custom_id such as `../x`, or a name too long): the key is
+ * kept beside it, under `keys/`, for the output line. Written before the document, so the finalizer never finds
+ * a document without its key; rewriting the same value is harmless.
+ */
+async function rememberHashedKey(
+  deps: BatchDeps,
+  container: string,
+  id: string,
+  key: string,
+  location: OutputLocation,
+): Promise<void> {
+  const items = batchPaths.items(id);
+  if (keyOfDocumentName(location.resultName.slice(items.length)) !== undefined) return;
+  await deps.blobs.writeJson(container, batchPaths.key(id, batchPaths.keyHash(id, key)), { key }, undefined);
 }
 
 async function processItem(

@@ -139,36 +139,37 @@ async function resolveMedia(
   return resolved;
 }
 
+/**
+ * Reads an authorized blob reference. A missing blob, and a storage 4xx caused by the caller's name, are the
+ * caller's `blob_not_found` (400), never a 5xx.
+ */
 async function readBlob(
   deps: HttpCompletionDeps,
   container: string,
   name: string,
 ): Promise<{ bytes: Uint8Array; source: SourceInfo }> {
-  const properties = await deps.blobs.getProperties(container, name);
-  if (properties === undefined) {
-    throw httpError(
-      'blob_not_found',
-      `Blob "${name.slice(0, 200)}" does not exist in container "${container}".`,
-    );
-  }
+  const notFound = () =>
+    httpError('blob_not_found', `Blob "${name.slice(0, 200)}" does not exist in container "${container}".`);
+  const callersFault = (error: unknown): never => {
+    if (
+      isMediaCompletionsError(error) &&
+      (error.code === 'source_not_found' || (error.code === 'storage_error' && error.httpStatus === 400))
+    ) {
+      throw notFound();
+    }
+    throw error;
+  };
+  const properties = await deps.blobs.getProperties(container, name).catch(callersFault);
+  if (properties === undefined) throw notFound();
   if (properties.size > deps.settings.maxBytes) {
     throw httpError(
       'too_large',
       `The blob is ${properties.size} bytes; the limit is ${deps.settings.maxBytes} bytes.`,
     );
   }
-  let bytes: Uint8Array;
-  try {
-    bytes = await deps.blobs.download(container, name, { ifMatch: properties.etag });
-  } catch (error) {
-    if (isMediaCompletionsError(error) && error.code === 'source_not_found') {
-      throw httpError(
-        'blob_not_found',
-        `Blob "${name.slice(0, 200)}" does not exist in container "${container}".`,
-      );
-    }
-    throw error;
-  }
+  const bytes = await deps.blobs
+    .download(container, name, { ifMatch: properties.etag })
+    .catch(callersFault);
   return {
     bytes,
     source: {

@@ -15,6 +15,7 @@ const CLIENT_ERRORS: Readonly<Record<string, number>> = {
   url_not_allowed: 400,
   blob_not_allowed: 400,
   blob_not_found: 400,
+  invalid_blob_name: 400,
   save_unsupported: 400,
   invalid_override: 400,
   model_not_allowed: 400,

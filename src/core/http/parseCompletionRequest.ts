@@ -1,3 +1,4 @@
+import { authorizeBlobReference } from '../access/authorizeBlobReference';
 import type { CompletionOverrides } from '../CompletionOverrides';
 import { isRecord } from '../isRecord';
 import type { PipelineSettings } from '../PipelineSettings';
@@ -13,7 +14,6 @@ const FRAMING_BYTES = 1024 * 1024;
 /** `{ "media": [ { ... } ] }` is three levels deep; anything much deeper is not a request of ours. */
 const MAX_JSON_DEPTH = 8;
 const MAX_URL_CHARS = 8192;
-const MAX_BLOB_NAME_CHARS = 1024;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const OPTION_NAMES = ['system', 'detail', 'max_tokens', 'model'] as const;
 const JSON_FIELDS = new Set<string>(['prompt', 'media', ...OPTION_NAMES]);
@@ -206,7 +206,7 @@ function jsonMedia(
     case 'url':
       return { from: 'url', url: imageUrl(value, where, http) };
     case 'blob':
-      return { from: 'blob', ...blobReference(value, where, http) };
+      return { from: 'blob', ...blobReference(value, where, settings, http) };
   }
 }
 
@@ -248,21 +248,17 @@ function imageUrl(value: string, where: string, http: HttpSettings): string {
 function blobReference(
   value: string,
   where: string,
+  settings: PipelineSettings,
   http: HttpSettings,
 ): { container: string; name: string } {
-  const slash = value.indexOf('/');
-  const container = slash === -1 ? '' : value.slice(0, slash);
-  const name = slash === -1 ? '' : value.slice(slash + 1);
-  if (name.length === 0 || name.length > MAX_BLOB_NAME_CHARS) {
+  if (!value.includes('/')) {
     throw httpError('invalid_request', `${where}.blob must be "<container>/<blob name>".`);
   }
-  if (!http.blobContainers.includes(container)) {
-    throw httpError(
-      'blob_not_allowed',
-      `${where}.blob: container "${container.slice(0, 63)}" is not one this endpoint reads from.`,
-    );
-  }
-  return { container, name };
+  return authorizeBlobReference(
+    value,
+    { allowed: http.blobContainers, outputContainer: settings.outputContainer },
+    `${where}.blob`,
+  );
 }
 
 async function fromForm(
