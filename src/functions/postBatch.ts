@@ -1,21 +1,31 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { createBatch } from '../core/batch/createBatch';
+import { isMediaCompletionsError } from '../core/errors';
+import { readBodyWithin } from '../core/http/readBodyWithin';
 import { getBatchStatus } from '../core/batch/getBatchStatus';
 import { parseBatchRequest } from '../core/batch/parseBatchRequest';
 import { batchDeps } from './shared/batchDeps';
 import { batchErrorResponse, batchFailure } from './shared/batchHttp';
 
-/** Body bigger than any valid request (prompts are capped by MEDIA_MAX_PROMPT_CHARS). */
-const MAX_BODY_CHARS = 64 * 1024;
+/** Body bigger than any valid request (prompts are capped by MEDIA_MAX_PROMPT_CHARS), in bytes. */
+const MAX_BODY_BYTES = 64 * 1024;
 
 /**
  * `POST /api/batches`: validates the request, writes `batches/<id>/batch.json` and enqueues the planner; answers
  * 202 with the batch and its status URL (200 with the existing batch when an identical request made it before).
  */
 export async function postBatch(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-  const text = await request.text();
-  if (text.length > MAX_BODY_CHARS)
-    return batchErrorResponse(413, 'request_too_large', 'The body is too large.');
+  let text: string;
+  try {
+    // Refused on Content-Length, or as soon as the read passes the cap: an oversized body is never held.
+    const bytes = await readBodyWithin(request.body, request.headers.get('content-length'), MAX_BODY_BYTES);
+    text = Buffer.from(bytes).toString('utf8');
+  } catch (error) {
+    if (isMediaCompletionsError(error) && error.code === 'too_large') {
+      return batchErrorResponse(413, 'request_too_large', error.message);
+    }
+    throw error;
+  }
   let body: unknown;
   try {
     body = text.trim() === '' ? {} : (JSON.parse(text) as unknown);

@@ -258,9 +258,11 @@ describe('batch core', () => {
     });
   });
 
-  it('rejects bad requests before creating anything', () => {
+  it('rejects bad requests before creating anything', async () => {
     const settings = h.batchDeps.settings;
-    expect(() => parseBatchRequest({ container: h.output }, settings)).toThrow('output container');
+    await expect(
+      createBatch(h.batchDeps, parseBatchRequest({ container: h.output }, settings)),
+    ).rejects.toMatchObject({ code: 'blob_not_allowed' });
     expect(() => parseBatchRequest({ prompt: 5 }, settings)).toThrow('"prompt" must be a string');
     expect(() => parseBatchRequest({ model: 'not-allowed' }, settings)).toThrow(
       /Model "not-allowed" is not allowed/,

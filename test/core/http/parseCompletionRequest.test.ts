@@ -95,7 +95,18 @@ describe('parseCompletionRequest (JSON)', () => {
       media: [{ from: 'blob', container: 'media-in', name: 'a/b.png' }],
     });
     await expect(parse('media-out/a.png')).rejects.toMatchObject({ code: 'blob_not_allowed' });
-    await expect(parse('media-in/')).rejects.toMatchObject({ code: 'invalid_request' });
+    await expect(parse('media-in/')).rejects.toMatchObject({ code: 'invalid_blob_name' });
     await expect(parse('media-in')).rejects.toMatchObject({ code: 'invalid_request' });
+    // Only the text before the first "/" used to be checked; the storage client then resolved the rest.
+    for (const traversal of [
+      'media-in/../media-out/secret.png',
+      'media-in/..',
+      'media-in/a/%2e%2e/%2E%2E/media-out/secret.png',
+      'media-in/a/%252e%252e/b.png',
+      'media-in/a\\..\\..\\media-out\\secret.png',
+      'media-in//secret.png',
+    ]) {
+      await expect(parse(traversal)).rejects.toMatchObject({ code: 'invalid_blob_name' });
+    }
   });
 });
