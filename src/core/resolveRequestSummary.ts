@@ -1,3 +1,4 @@
+import { codePointLength } from './codePointLength';
 import type { CompletionOverrides } from './CompletionOverrides';
 import { MediaCompletionsError } from './errors';
 import type { MediaInfo } from './media/MediaInfo';
@@ -40,12 +41,18 @@ function invalid(field: string, message: string): MediaCompletionsError {
   });
 }
 
+/** Counted in characters (Unicode code points), not UTF-16 units: an emoji is one character, as users count. */
 function text(field: string, value: string | undefined, maxChars: number): string | undefined {
   if (value === undefined) return undefined;
   const trimmed = value.trim();
   if (trimmed.length === 0) throw invalid(field, 'must not be empty.');
-  if (trimmed.length > maxChars)
-    throw invalid(field, `is ${trimmed.length} characters; the limit is ${maxChars}.`);
+  // Every code point is one or two UTF-16 units, so only a string over the cap in units needs counting.
+  if (trimmed.length > maxChars) {
+    const characters = codePointLength(trimmed);
+    if (characters > maxChars) {
+      throw invalid(field, `is ${characters} characters (Unicode code points); the limit is ${maxChars}.`);
+    }
+  }
   return trimmed;
 }
 

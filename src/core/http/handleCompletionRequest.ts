@@ -167,9 +167,7 @@ async function readBlob(
       `The blob is ${properties.size} bytes; the limit is ${deps.settings.maxBytes} bytes.`,
     );
   }
-  const bytes = await deps.blobs
-    .download(container, name, { ifMatch: properties.etag })
-    .catch(callersFault);
+  const bytes = await deps.blobs.download(container, name, { ifMatch: properties.etag }).catch(callersFault);
   return {
     bytes,
     source: {

@@ -1,4 +1,6 @@
+import Busboy from '@fastify/busboy';
 import { authorizeBlobReference } from '../access/authorizeBlobReference';
+import { codePointLength } from '../codePointLength';
 import type { CompletionOverrides } from '../CompletionOverrides';
 import { isRecord } from '../isRecord';
 import type { PipelineSettings } from '../PipelineSettings';
@@ -15,6 +17,12 @@ const FRAMING_BYTES = 1024 * 1024;
 const MAX_JSON_DEPTH = 8;
 const MAX_URL_CHARS = 8192;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+/** A part's header block (Content-Disposition, Content-Type): a few hundred bytes in practice. */
+const MAX_PART_HEADER_BYTES = 8 * 1024;
+/** File names are stored in documents; file systems stop at 255 characters. */
+const MAX_FILE_NAME_CHARS = 255;
+/** Text fields: the prompt is capped in characters later; this bounds the bytes read for it. */
+const MAX_FIELD_BYTES = 1024 * 1024;
 const OPTION_NAMES = ['system', 'detail', 'max_tokens', 'model'] as const;
 const JSON_FIELDS = new Set<string>(['prompt', 'media', ...OPTION_NAMES]);
 const FORM_TEXT_FIELDS = new Set<string>(['prompt', ...OPTION_NAMES]);
@@ -197,12 +205,7 @@ function jsonMedia(
   }
   switch (source) {
     case 'data':
-      return {
-        from: 'data',
-        bytes: decodeBase64(value, where, settings.maxBytes),
-        declaredType: mimeType,
-        fileName: undefined,
-      };
+      return { from: 'data', ...inlineData(value, mimeType, where, settings.maxBytes), fileName: undefined };
     case 'url':
       return { from: 'url', url: imageUrl(value, where, http) };
     case 'blob':
@@ -210,7 +213,35 @@ function jsonMedia(
   }
 }
 
-function decodeBase64(text: string, where: string, maxBytes: number): Uint8Array {
+/**
+ * `media[].data`: base64, or a whole `data:<type>;base64,<data>` URL (a common client habit), whose type is
+ * then the declared one (detection from the bytes still decides; a different `mimeType` beside it is refused).
+ */
+function inlineData(
+  value: string,
+  mimeType: string | undefined,
+  where: string,
+  maxBytes: number,
+): { bytes: Uint8Array; declaredType: string | undefined } {
+  if (!/^data:/i.test(value)) return { bytes: decodeBase64(value, where, maxBytes), declaredType: mimeType };
+  const comma = value.indexOf(',');
+  const params = (comma === -1 ? '' : value.slice(5, comma)).split(';').map((param) => param.trim());
+  if (comma === -1 || params.at(-1)?.toLowerCase() !== 'base64') {
+    throw httpError(
+      'invalid_base64',
+      `${where}.data is a data URL, but not a base64 one ("data:<type>;base64,").`,
+    );
+  }
+  const declared = params[0] === '' || params.length === 1 ? undefined : params[0]?.toLowerCase();
+  if (mimeType !== undefined && declared !== undefined && mimeType.toLowerCase() !== declared) {
+    throw httpError('invalid_request', `${where}.mimeType differs from the type in its data URL.`);
+  }
+  return { bytes: decodeBase64(value.slice(comma + 1), where, maxBytes), declaredType: declared ?? mimeType };
+}
+
+function decodeBase64(wrapped: string, where: string, maxBytes: number): Uint8Array {
+  // RFC 2045 wraps base64 at 76 columns; spaces and line breaks carry nothing.
+  const text = /\s/.test(wrapped) ? wrapped.replace(/\s+/g, '') : wrapped;
   // Checked first: Buffer.from skips characters that are not base64 without a word.
   if (text.length % 4 !== 0 || !BASE64.test(text)) {
     throw httpError('invalid_base64', `${where}.data is not valid base64.`);
@@ -270,56 +301,113 @@ async function fromForm(
   const boundary = /;\s*boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
   const delimiter = boundary?.[1] ?? boundary?.[2];
   if (delimiter === undefined) throw httpError('invalid_form', 'The multipart Content-Type has no boundary.');
-  // Counted before parsing: the platform parser has no limit of its own.
-  const parts = countOccurrences(body, `--${delimiter}`) - 1;
-  if (parts > http.maxParts) {
-    throw httpError('too_many_parts', `The form has ${parts} parts; the limit is ${http.maxParts}.`);
-  }
-  let form: FormData;
-  try {
-    // Deprecated for servers because it buffers the whole body; ours is already read within its limit.
-    // eslint-disable-next-line @typescript-eslint/no-deprecated
-    form = await new Response(body, { headers: { 'content-type': contentType } }).formData();
-  } catch {
-    throw httpError('invalid_form', 'The request body is not a valid multipart form.');
+  const oversized = largestPartHeader(body, delimiter);
+  if (oversized > MAX_PART_HEADER_BYTES) {
+    throw httpError(
+      'invalid_form',
+      `A part header is ${oversized} bytes; the limit is ${MAX_PART_HEADER_BYTES} bytes.`,
+    );
   }
   const fields = new Map<string, string>();
   const media: RequestMedia[] = [];
-  for (const [name, value] of form) {
-    if (name === 'file') {
-      if (typeof value === 'string')
-        throw httpError('invalid_form', 'Form field "file" must be a file part.');
-      if (value.size > settings.maxBytes) {
-        throw httpError(
-          'too_large',
-          `File "${value.name.slice(0, 100)}" is ${value.size} bytes; the limit is ${settings.maxBytes} bytes.`,
-        );
-      }
-      const bytes = new Uint8Array(await value.arrayBuffer());
-      media.push({
-        from: 'file',
-        bytes,
-        declaredType: value.type || undefined,
-        fileName: value.name || undefined,
+  await new Promise<void>((resolve, reject) => {
+    let failed = false;
+    const fail = (error: Error): void => {
+      if (!failed) reject(error);
+      failed = true;
+    };
+    let parser: ReturnType<typeof Busboy>;
+    try {
+      parser = Busboy({
+        headers: { 'content-type': contentType },
+        // RFC 7578 makes `filename` optional: a `file` part is a file with or without one.
+        isPartAFile: (name) => name === 'file',
+        limits: {
+          parts: http.maxParts,
+          headerSize: MAX_PART_HEADER_BYTES,
+          fileSize: settings.maxBytes,
+          fieldSize: MAX_FIELD_BYTES,
+        },
       });
-    } else if (FORM_TEXT_FIELDS.has(name)) {
-      if (typeof value !== 'string') throw httpError('invalid_form', `Form field "${name}" must be text.`);
-      if (fields.has(name)) throw httpError('invalid_form', `Form field "${name}" is given twice.`);
-      fields.set(name, value);
-    } else {
-      throw httpError('invalid_form', `Unknown form field "${name.slice(0, 100)}".`);
+    } catch {
+      throw httpError('invalid_form', 'The multipart Content-Type is not valid.');
     }
-  }
+    parser.on('partsLimit', () => {
+      fail(
+        httpError(
+          'too_many_parts',
+          `The form has more than ${http.maxParts} parts; the limit is ${http.maxParts}.`,
+        ),
+      );
+    });
+    parser.on('file', (_name, stream, fileName: string | undefined, _encoding, mimeType) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('limit', () => {
+        fail(httpError('too_large', `A file part is over the limit of ${settings.maxBytes} bytes.`));
+      });
+      stream.on('end', () => {
+        // Characters, not UTF-16 units; the name is stored in documents, so it is bounded like a file system's.
+        const characters = fileName === undefined ? 0 : codePointLength(fileName);
+        if (characters > MAX_FILE_NAME_CHARS) {
+          fail(
+            httpError(
+              'invalid_form',
+              `A file name is ${characters} characters; the limit is ${MAX_FILE_NAME_CHARS}.`,
+            ),
+          );
+          return;
+        }
+        media.push({
+          from: 'file',
+          bytes: Buffer.concat(chunks),
+          declaredType: mimeType === '' ? undefined : mimeType,
+          fileName: fileName === '' ? undefined : fileName,
+        });
+      });
+    });
+    parser.on('field', (name, value, _nameTruncated, valueTruncated) => {
+      if (!FORM_TEXT_FIELDS.has(name)) {
+        fail(httpError('invalid_form', `Unknown form field "${name.slice(0, 100)}".`));
+      } else if (valueTruncated) {
+        fail(httpError('invalid_form', `Form field "${name}" is over ${MAX_FIELD_BYTES} bytes.`));
+      } else if (fields.has(name)) {
+        fail(httpError('invalid_form', `Form field "${name}" is given twice.`));
+      } else {
+        fields.set(name, value);
+      }
+    });
+    parser.on('error', () => {
+      fail(httpError('invalid_form', 'The request body is not a valid multipart form.'));
+    });
+    parser.on('finish', () => {
+      if (!failed) resolve();
+    });
+    parser.end(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
+  });
   const overrides = overridesFrom((name) => fields.get(name), 'form field');
   if (media.length === 0) throw httpError('no_media', 'The form has no "file" part.');
   return { media, overrides };
 }
 
-function countOccurrences(bytes: Uint8Array, text: string): number {
+/**
+ * The size of the largest part header block (from a delimiter line to the blank line), looking only at real
+ * delimiters (`--boundary` at the start of the body or of a line, RFC 2046): the parser truncates an oversized
+ * header silently, and a header is refused rather than half read.
+ */
+function largestPartHeader(bytes: Uint8Array, boundary: string): number {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const needle = Buffer.from(text, 'latin1');
-  let count = 0;
-  for (let at = buffer.indexOf(needle); at !== -1; at = buffer.indexOf(needle, at + needle.length))
-    count += 1;
-  return count;
+  const delimiter = Buffer.from(`--${boundary}`, 'latin1');
+  let largest = 0;
+  for (let at = buffer.indexOf(delimiter); at !== -1; at = buffer.indexOf(delimiter, at + 1)) {
+    if (at !== 0 && !(buffer[at - 1] === 0x0a && buffer[at - 2] === 0x0d)) continue;
+    const lineEnd = buffer.indexOf('\r\n', at + delimiter.length);
+    if (lineEnd === -1) break;
+    const headerEnd = buffer.indexOf('\r\n\r\n', lineEnd);
+    const size = (headerEnd === -1 ? buffer.length : headerEnd) - (lineEnd + 2);
+    // Only a limit's worth is ever scanned past: a huge header is refused without reading it all.
+    largest = Math.max(largest, size);
+    if (largest > MAX_PART_HEADER_BYTES) break;
+  }
+  return largest;
 }
