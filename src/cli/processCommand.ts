@@ -28,6 +28,11 @@ export function registerProcessCommand(program: Command): void {
       const clients = await createPipelineClients(config);
       const deps = withLogger(clients, consoleLogger(flags.verbose === true));
       await deps.blobs.createContainerIfNotExists(config.pipeline.outputContainer);
+      const stop = new AbortController();
+      const onSignal = (signal: NodeJS.Signals): void => {
+        stop.abort(signal);
+      };
+      process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
       const summary = await runProcess(deps, {
         container: flags.container ?? config.pipeline.inputContainer,
         ...(flags.prefix === undefined ? {} : { prefix: flags.prefix }),
@@ -35,7 +40,13 @@ export function registerProcessCommand(program: Command): void {
         files,
         write: (text) => process.stdout.write(text),
         progress: process.stderr.isTTY,
+        signal: stop.signal,
       });
+      process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+      if (stop.signal.aborted) {
+        // Inputs in flight still hold sockets open: end now, with the shell's code for the signal (128 + n).
+        process.exit(stop.signal.reason === 'SIGTERM' ? 143 : 130);
+      }
       process.exitCode = summary.unfinished === 0 ? 0 : 1;
     });
 }

@@ -5,6 +5,7 @@ import pLimit from 'p-limit';
 import { isMediaCompletionsError } from '../core/errors';
 import { processBlob, type PipelineDeps, type ProcessBlobOutcome } from '../core/processBlob';
 import { formatOutcome } from './formatOutcome';
+import { trackOwnClaims } from './trackOwnClaims';
 
 export interface RunProcessOptions {
   /** The container to read (and to upload local files to). */
@@ -17,6 +18,11 @@ export interface RunProcessOptions {
   write: (text: string) => void;
   /** Show a progress bar (on stderr); only sensible on a TTY. */
   progress: boolean;
+  /**
+   * Aborted on SIGINT/SIGTERM: no new input starts, the claims this process holds are released (a re-run starts
+   * at once instead of reporting `in_progress`), and the summary is printed without waiting for inputs in flight.
+   */
+  signal?: AbortSignal;
 }
 
 export interface ProcessSummary {
@@ -26,6 +32,8 @@ export interface ProcessSummary {
   failed: number;
   /** Inputs left without a document (a transient failure outlasted the budget, or the blob changed). */
   unfinished: number;
+  /** Inputs not started or not finished because the run was interrupted (`signal`). */
+  interrupted: number;
 }
 
 /**
@@ -37,7 +45,19 @@ export async function runProcess(deps: PipelineDeps, options: RunProcessOptions)
     throw new RangeError(`Refusing to process the output container ${options.container}.`);
   }
   const names = options.files.length > 0 ? await uploadFiles(deps, options) : await listNames(deps, options);
-  const summary: ProcessSummary = { total: names.length, succeeded: 0, skipped: 0, failed: 0, unfinished: 0 };
+  const summary: ProcessSummary = {
+    total: names.length,
+    succeeded: 0,
+    skipped: 0,
+    failed: 0,
+    unfinished: 0,
+    interrupted: 0,
+  };
+  const claims = trackOwnClaims(deps.blobs);
+  const run: PipelineDeps = { ...deps, blobs: claims.blobs };
+  const { signal } = options;
+  // A function, not a property read: the flag changes between awaits.
+  const stopped = (): boolean => signal?.aborted === true;
   const bars =
     options.progress && names.length > 0
       ? new MultiBar({ clearOnComplete: true }, Presets.shades_classic)
@@ -48,15 +68,18 @@ export async function runProcess(deps: PipelineDeps, options: RunProcessOptions)
     else bars.log(text);
   };
   const limit = pLimit(options.concurrency);
-  await Promise.all(
+  const work = Promise.all(
     names.map((name) =>
       limit(async () => {
+        if (stopped()) return;
         const source = `${options.container}/${name}`;
         try {
-          const outcome = await processBlob(deps, { container: options.container, name });
+          const outcome = await processBlob(run, { container: options.container, name });
+          if (stopped()) return;
           count(summary, outcome);
           print(formatOutcome(source, outcome));
         } catch (error) {
+          if (stopped()) return;
           summary.unfinished++;
           const reason = isMediaCompletionsError(error) ? `${error.code}: ${error.message}` : String(error);
           print(`== ${source}\nNOT FINISHED (no document written; run again later) ${reason}\n\n`);
@@ -65,12 +88,36 @@ export async function runProcess(deps: PipelineDeps, options: RunProcessOptions)
       }),
     ),
   );
+  const interrupted = await Promise.race([work.then(() => false), aborted(signal)]);
   bars?.stop();
+  if (interrupted) {
+    const released = await claims.releaseAll();
+    const { succeeded, skipped, failed, unfinished } = summary;
+    summary.interrupted = summary.total - succeeded - skipped - failed - unfinished;
+    options.write(`Interrupted: no new input started; ${released} claim(s) of this run released.\n`);
+  }
   options.write(
     `${summary.total} input(s): ${summary.succeeded} succeeded, ${summary.skipped} already done, ` +
-      `${summary.failed} failed (error documents), ${summary.unfinished} not finished.\n`,
+      `${summary.failed} failed (error documents), ${summary.unfinished} not finished` +
+      `${summary.interrupted > 0 ? `, ${summary.interrupted} interrupted` : ''}.\n`,
   );
   return summary;
+}
+
+/** Resolves `true` once the signal is aborted (never, without one). */
+function aborted(signal: AbortSignal | undefined): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal === undefined) return;
+    if (signal.aborted) resolve(true);
+    else
+      signal.addEventListener(
+        'abort',
+        () => {
+          resolve(true);
+        },
+        { once: true },
+      );
+  });
 }
 
 function count(summary: ProcessSummary, outcome: ProcessBlobOutcome): void {

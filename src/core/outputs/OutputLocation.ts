@@ -1,3 +1,4 @@
+import { CLAIMS_FOLDER } from './claimBlobName';
 import { documentLocation } from './documentLocation';
 
 /** Where a blob's outcome document goes: exactly one of `resultName` or `errorName` ends up existing. */
@@ -8,7 +9,7 @@ export interface OutputLocation {
 }
 
 /** Top-level folders of the output container that hold other things than trigger documents. */
-const RESERVED_FOLDERS = ['batches', 'claims', 'http'];
+const RESERVED_FOLDERS = ['batches', CLAIMS_FOLDER, 'http'];
 
 /**
  * `<output container>/<name>.json` and `<name>.error.json`, the trigger's layout, made injective by
