@@ -136,6 +136,26 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads the batch containers (default: the input container) and never allows the unreadable ones', () => {
+    expect(loadConfig(MINIMAL).batch.containers).toEqual(['media-in']);
+    expect(loadConfig(MINIMAL).http.blobContainers).toEqual(['media-in']);
+    expect(loadConfig({ ...MINIMAL, MEDIA_BATCH_CONTAINERS: 'media-in, archive' }).batch.containers).toEqual([
+      'media-in',
+      'archive',
+    ]);
+    for (const [setting, value, reason] of [
+      ['MEDIA_BATCH_CONTAINERS', 'media-in,media-out', 'output container'],
+      ['MEDIA_HTTP_BLOB_CONTAINERS', 'media-out', 'output container'],
+      ['MEDIA_BATCH_CONTAINERS', 'azure-webjobs-secrets', 'azure-webjobs-*'],
+      ['MEDIA_HTTP_BLOB_CONTAINERS', 'media-in,azure-webjobs-hosts', 'azure-webjobs-*'],
+      ['MEDIA_BATCH_CONTAINERS', '$logs', '$-prefixed'],
+    ] as const) {
+      const { message } = configError({ ...MINIMAL, [setting]: value });
+      expect(message).toContain(setting);
+      expect(message).toContain(reason);
+    }
+  });
+
   it('rejects a token cap below the default max_tokens, a bad URL and a half identity connection', () => {
     const message = configError({
       AZURE_INFERENCE_ENDPOINT: 'ftp://x',

@@ -26,6 +26,7 @@ describe('batch queue settings', () => {
       planPageSize: 1000,
       counterShards: 16,
       maxDequeueCount: 5,
+      containers: [testConfig().pipeline.inputContainer],
     });
     expect(() => testConfig({ MEDIA_BATCH_PAGE_SIZE: '6000' })).toThrow('MEDIA_BATCH_PAGE_SIZE');
   });
