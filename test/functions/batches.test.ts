@@ -12,6 +12,7 @@ import { encodeImage } from '../core/media/fixtures';
 import { expectValidErrorDocument } from '../support/documentSchemas';
 import { functionsHarness, type FunctionsHarness } from '../support/functionsHarness';
 import { expectValidBatchRequest, expectValidOperationResponse } from '../support/openapi';
+import { receiveAllMessages } from '../support/receiveAllMessages';
 import { testConnectionString, uniqueName } from '../support/storage';
 
 let h: FunctionsHarness;
@@ -65,19 +66,7 @@ async function batchCall(kind: 'get' | 'cancel', id: string): Promise<HttpRespon
   return answer;
 }
 
-/** Receives every message of `name` (as the host would hand them over: decoded JSON). */
-async function receiveAll(name: string): Promise<unknown[]> {
-  const client = queues.getQueueClient(name);
-  const messages: unknown[] = [];
-  for (;;) {
-    const { receivedMessageItems } = await client.receiveMessages({ numberOfMessages: 32 });
-    if (receivedMessageItems.length === 0) return messages;
-    for (const message of receivedMessageItems) {
-      messages.push(JSON.parse(Buffer.from(message.messageText, 'base64').toString('utf8')));
-      await client.deleteMessage(message.messageId, message.popReceipt);
-    }
-  }
-}
+const receiveAll = (name: string): Promise<unknown[]> => receiveAllMessages(queues, name);
 
 describe('batch HTTP functions and queue handlers', () => {
   it('answers 400 for a bad body and 404 for an unknown batch', async () => {

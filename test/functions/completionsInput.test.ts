@@ -66,7 +66,12 @@ describe('the prompt cap counts characters', () => {
     const refused = await json({ prompt: '🎉'.repeat(4001), media: [{ data }] });
     expect(refused).toMatchObject({
       status: 400,
-      body: { error: { code: 'invalid_override', message: expect.stringMatching(/4001 characters.*4000/) } },
+      body: {
+        error: {
+          code: 'invalid_override',
+          message: expect.stringMatching(/4001 characters.*4000/) as string,
+        },
+      },
     });
   });
 });
@@ -94,7 +99,7 @@ describe('multipart limits', () => {
     );
     expect(longName).toMatchObject({
       status: 400,
-      body: { error: { code: 'invalid_form', message: expect.stringContaining('255') } },
+      body: { error: { code: 'invalid_form', message: expect.stringContaining('255') as string } },
     });
     const bigHeader = await call(
       form([
@@ -105,7 +110,7 @@ describe('multipart limits', () => {
     );
     expect(bigHeader).toMatchObject({
       status: 400,
-      body: { error: { code: 'invalid_form', message: expect.stringContaining('8192') } },
+      body: { error: { code: 'invalid_form', message: expect.stringContaining('8192') as string } },
     });
     expect(h.emulator.stats().chatCompletions).toBe(calls);
     expect(

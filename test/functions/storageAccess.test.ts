@@ -9,6 +9,7 @@ import type * as PostBatchModule from '../../src/functions/postBatch';
 import type * as ProcessBatchItemModule from '../../src/functions/processBatchItem';
 import { encodeImage } from '../core/media/fixtures';
 import { functionsHarness, type FunctionsHarness } from '../support/functionsHarness';
+import { receiveAllMessages } from '../support/receiveAllMessages';
 import { testConnectionString, uniqueName } from '../support/storage';
 
 /**
@@ -82,19 +83,7 @@ const postBatch = (body: string, headers: Record<string, string> = {}) =>
     h.context('postBatch', {}),
   );
 
-/** Receives every message of `name` (as the host would hand them over: decoded JSON). */
-async function receiveAll(name: string): Promise<unknown[]> {
-  const client = queues.getQueueClient(name);
-  const messages: unknown[] = [];
-  for (;;) {
-    const { receivedMessageItems } = await client.receiveMessages({ numberOfMessages: 32 });
-    if (receivedMessageItems.length === 0) return messages;
-    for (const message of receivedMessageItems) {
-      messages.push(JSON.parse(Buffer.from(message.messageText, 'base64').toString('utf8')));
-      await client.deleteMessage(message.messageId, message.popReceipt);
-    }
-  }
-}
+const receiveAll = (name: string): Promise<unknown[]> => receiveAllMessages(queues, name);
 
 /** Runs a created batch to the end through the queue handlers, as the host would. */
 async function runBatch(id: string): Promise<{ view: BatchView; lines: Record<string, unknown>[] }> {
@@ -192,7 +181,10 @@ describe('POST /api/batches: sources', () => {
     expect(answer).toMatchObject({
       status: 400,
       jsonBody: {
-        error: { code: 'duplicate_custom_id', message: expect.stringMatching(/"dup".*line 5.*line 2/) },
+        error: {
+          code: 'duplicate_custom_id',
+          message: expect.stringMatching(/"dup".*line 5.*line 2/) as string,
+        },
       },
     });
     expect(await receiveAll(`${queue}-plan`)).toEqual([]);

@@ -69,7 +69,19 @@ describe('documentLocation', () => {
   /** Names built from the parts that make collisions: suffixes, separators, dots, escapes. */
   const names = fc
     .array(
-      fc.constantFrom('a', 'b', '.', '/', '~', '.json', '.error', '.error.json', '..', 'hashed-names', 'batches'),
+      fc.constantFrom(
+        'a',
+        'b',
+        '.',
+        '/',
+        '~',
+        '.json',
+        '.error',
+        '.error.json',
+        '..',
+        'hashed-names',
+        'batches',
+      ),
       { minLength: 1, maxLength: 8 },
     )
     .map((parts) => parts.join(''));
