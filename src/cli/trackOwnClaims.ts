@@ -4,7 +4,10 @@ import type { BlobStore } from '../core/ports/BlobStore';
 export interface OwnClaims {
   /** The store to run the pipeline with: the same, noting each claim this process writes or releases. */
   blobs: BlobStore;
-  /** Deletes every claim this process still holds (If-Match: never one a later taker holds); returns how many. */
+  /**
+   * Deletes every claim this process holds or is writing (If-Match: never one a later taker holds), and takes no
+   * new one afterwards; returns how many were deleted.
+   */
   releaseAll(): Promise<number>;
 }
 
@@ -14,6 +17,8 @@ export interface OwnClaims {
  */
 export function trackOwnClaims(blobs: BlobStore): OwnClaims {
   const held = new Map<string, { container: string; name: string; etag: string }>();
+  const pending = new Set<Promise<unknown>>();
+  let closed = false;
   const key = (container: string, name: string): string => `${container}/${name}`;
   const isClaim = (name: string): boolean => name.startsWith(`${CLAIMS_FOLDER}/`) && name.endsWith('.claim');
   const tracked: BlobStore = {
@@ -24,10 +29,18 @@ export function trackOwnClaims(blobs: BlobStore): OwnClaims {
     listPage: (container, options) => blobs.listPage(container, options),
     createContainerIfNotExists: (container) => blobs.createContainerIfNotExists(container),
     async writeJson(container, name, value, condition) {
-      const result = await blobs.writeJson(container, name, value, condition);
-      if (result.written && isClaim(name))
-        held.set(key(container, name), { container, name, etag: result.etag });
-      return result;
+      if (!isClaim(name)) return blobs.writeJson(container, name, value, condition);
+      // After releaseAll no new claim is taken: an input still on its way to one stops there.
+      if (closed) throw new Error('The run was interrupted; no new claim is taken.');
+      const write = blobs.writeJson(container, name, value, condition);
+      pending.add(write);
+      try {
+        const result = await write;
+        if (result.written) held.set(key(container, name), { container, name, etag: result.etag });
+        return result;
+      } finally {
+        pending.delete(write);
+      }
     },
     async deleteIfExists(container, name, options) {
       const deleted = await blobs.deleteIfExists(container, name, options);
@@ -38,6 +51,9 @@ export function trackOwnClaims(blobs: BlobStore): OwnClaims {
   return {
     blobs: tracked,
     async releaseAll() {
+      closed = true;
+      // A claim being written now is ours as soon as storage answers: wait for it, then release it too.
+      await Promise.allSettled([...pending]);
       const claims = [...held.values()];
       held.clear();
       const released = await Promise.all(
