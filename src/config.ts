@@ -44,6 +44,18 @@ export type Env = Readonly<Record<string, string | undefined>>;
 const MiB = 1024 * 1024;
 export const DEFAULT_SCOPE = 'https://cognitiveservices.azure.com/.default';
 const CONTAINER_NAME = /^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
+const CONTAINER_FORM =
+  '3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit';
+const URL_EXAMPLES: Readonly<Record<string, string>> = {
+  AZURE_INFERENCE_ENDPOINT:
+    'https://<resource>.services.ai.azure.com/models or ' +
+    'https://<resource>.openai.azure.com/openai/deployments/<deployment>',
+  MediaStorage__blobServiceUri: 'https://<account>.blob.core.windows.net',
+  MediaStorage__queueServiceUri: 'https://<account>.queue.core.windows.net',
+  AzureWebJobsStorage__blobServiceUri: 'https://<account>.blob.core.windows.net',
+  AzureWebJobsStorage__queueServiceUri: 'https://<account>.queue.core.windows.net',
+};
+const URL_FORMS = `an absolute http(s) URL, e.g. ${URL_EXAMPLES.AZURE_INFERENCE_ENDPOINT ?? ''}`;
 
 /**
  * Reads and validates every app setting once. The only reader of `process.env` in the project: everything else
@@ -51,8 +63,18 @@ const CONTAINER_NAME = /^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
  */
 export function loadConfig(env: Env = process.env): AppConfig {
   const r = new SettingReader(env);
-  const inputContainer = r.match('MEDIA_INPUT_CONTAINER', 'media-in', CONTAINER_NAME, 'a container name');
-  const outputContainer = r.match('MEDIA_OUTPUT_CONTAINER', 'media-out', CONTAINER_NAME, 'a container name');
+  const inputContainer = r.match(
+    'MEDIA_INPUT_CONTAINER',
+    'media-in',
+    CONTAINER_NAME,
+    `a container name (${CONTAINER_FORM})`,
+  );
+  const outputContainer = r.match(
+    'MEDIA_OUTPUT_CONTAINER',
+    'media-out',
+    CONTAINER_NAME,
+    `a container name (${CONTAINER_FORM})`,
+  );
   if (inputContainer === outputContainer) {
     r.problem(
       'MEDIA_OUTPUT_CONTAINER',
@@ -106,7 +128,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     // With the default budget a claim lives 5 minutes, the default functionTimeout: no run outlives it.
     claimMarginMs: r.integer('MEDIA_CLAIM_MARGIN_MS', 60_000, 0, 3_600_000),
   };
-  const batchQueue = r.match('MEDIA_BATCH_QUEUE', 'media-batch', CONTAINER_NAME, 'a queue name');
+  const batchQueue = r.match(
+    'MEDIA_BATCH_QUEUE',
+    'media-batch',
+    CONTAINER_NAME,
+    `a queue name (${CONTAINER_FORM})`,
+  );
   const config: AppConfig = {
     storage: storageConnection(r),
     inference: {
@@ -144,8 +171,20 @@ export function loadConfig(env: Env = process.env): AppConfig {
 function storageConnection(r: SettingReader): StorageConnection {
   for (const prefix of ['MediaStorage', 'AzureWebJobsStorage']) {
     const connectionString = r.optional(prefix);
-    if (connectionString !== undefined)
+    if (connectionString !== undefined) {
+      // Never echo it: a connection string can hold an account key or SAS token.
+      if (!isConnectionString(connectionString)) {
+        r.problem(
+          prefix,
+          'must be a storage connection string: "UseDevelopmentStorage=true" (Azurite), ' +
+            '"DefaultEndpointsProtocol=https;AccountName=<account>;AccountKey=<key>;EndpointSuffix=core.windows.net" ' +
+            `or "BlobEndpoint=<url>;QueueEndpoint=<url>;SharedAccessSignature=<sas>"; or, instead, ` +
+            `${prefix}__blobServiceUri and ${prefix}__queueServiceUri (or ${prefix}__accountName) for an ` +
+            'identity-based connection',
+        );
+      }
       return { kind: 'connectionString', setting: prefix, connectionString };
+    }
     const account = r.optional(`${prefix}__accountName`);
     const blob =
       r.optional(`${prefix}__blobServiceUri`) ?? (account && `https://${account}.blob.core.windows.net`);
@@ -173,6 +212,15 @@ function storageConnection(r: SettingReader): StorageConnection {
     'is required (or AzureWebJobsStorage): a connection string or MediaStorage__blobServiceUri',
   );
   return { kind: 'connectionString', setting: 'MediaStorage', connectionString: '' };
+}
+
+/** `UseDevelopmentStorage=true`, or `key=value` pairs naming an account or a blob endpoint, as the SDK parses them. */
+function isConnectionString(value: string): boolean {
+  if (/^UseDevelopmentStorage=true;?$/i.test(value)) return true;
+  const pairs = value.split(';').filter((part) => part.trim() !== '');
+  if (!pairs.every((pair) => /^\s*[A-Za-z]+\s*=./.test(pair))) return false;
+  const keys = new Set(pairs.map((pair) => pair.slice(0, pair.indexOf('=')).trim().toLowerCase()));
+  return keys.has('accountname') || keys.has('blobendpoint');
 }
 
 class SettingReader {
@@ -276,7 +324,7 @@ class SettingReader {
   url(name: string): string {
     const value = this.optional(name);
     if (value === undefined) {
-      this.problem(name, 'is required');
+      this.problem(name, `is required: ${URL_FORMS}`);
       return '';
     }
     return this.checkUrl(name, value);
@@ -287,11 +335,17 @@ class SettingReader {
     try {
       parsed = new URL(value);
     } catch {
-      this.problem(name, 'must be an absolute http(s) URL');
+      this.problem(
+        name,
+        `must be an absolute http(s) URL, e.g. ${URL_EXAMPLES[name] ?? 'https://<host>/<path>'}`,
+      );
       return value;
     }
     if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-      this.problem(name, 'must be an absolute http(s) URL');
+      this.problem(
+        name,
+        `must be an absolute http(s) URL, e.g. ${URL_EXAMPLES[name] ?? 'https://<host>/<path>'}`,
+      );
     }
     return value.replace(/\/+$/, '');
   }

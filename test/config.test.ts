@@ -170,6 +170,34 @@ describe('loadConfig', () => {
     expect(message).toContain('MediaStorage__credential');
   });
 
+  it('names the setting and its accepted forms for a connection string that is none, without echoing it', () => {
+    const message = configError({ ...MINIMAL, MediaStorage: 'garbage-AccountKey-abc' }).message;
+    expect(message).toContain('MediaStorage must be a storage connection string');
+    expect(message).toContain('"UseDevelopmentStorage=true"');
+    expect(message).toContain('AccountName=<account>;AccountKey=<key>');
+    expect(message).toContain('MediaStorage__blobServiceUri');
+    expect(message).not.toContain('garbage-AccountKey-abc');
+    for (const good of [
+      'UseDevelopmentStorage=true',
+      'DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=a2V5PQ==;EndpointSuffix=core.windows.net',
+      'BlobEndpoint=https://acct.blob.core.windows.net;SharedAccessSignature=sv=2024&sig=x',
+    ]) {
+      expect(loadConfig({ ...MINIMAL, MediaStorage: good }).storage).toMatchObject({
+        kind: 'connectionString',
+      });
+    }
+  });
+
+  it('gives an example with a URL setting and the form of a container name', () => {
+    const message = configError({
+      ...MINIMAL,
+      AZURE_INFERENCE_ENDPOINT: 'not a url',
+      MEDIA_INPUT_CONTAINER: 'Bad_Name',
+    }).message;
+    expect(message).toContain('AZURE_INFERENCE_ENDPOINT must be an absolute http(s) URL, e.g. https://');
+    expect(message).toContain('MEDIA_INPUT_CONTAINER must be a container name (3-63 lowercase letters');
+  });
+
   it('never echoes the API key', () => {
     const message = configError({
       AZURE_INFERENCE_CREDENTIAL: 'super-secret-key',
