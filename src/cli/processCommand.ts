@@ -1,6 +1,8 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { createPipelineClients, withLogger } from '../adapters/createPipelineDeps';
 import { loadConfig } from '../config';
+import type { CompletionOverrides } from '../core/CompletionOverrides';
+import { resolveRequestSummary } from '../core/resolveRequestSummary';
 import { consoleLogger } from './consoleLogger';
 import { runProcess } from './runProcess';
 
@@ -9,6 +11,11 @@ interface ProcessFlags {
   prefix?: string;
   concurrency: number;
   verbose?: boolean;
+  prompt?: string;
+  system?: string;
+  detail?: string;
+  maxTokens?: number;
+  model?: string;
 }
 
 export function registerProcessCommand(program: Command): void {
@@ -23,8 +30,16 @@ export function registerProcessCommand(program: Command): void {
     .option('--prefix <prefix>', 'only blobs whose names start with this (for files: the upload prefix)')
     .option('--concurrency <n>', 'inputs processed at once', positiveInteger, 4)
     .option('--verbose', 'log pipeline progress (never payloads) on stderr')
+    .option('--prompt <text>', "the user prompt for every input (a blob's own metadata still wins)")
+    .option('--system <text>', 'the system prompt for every input')
+    .addOption(new Option('--detail <level>', 'image detail').choices(['auto', 'low', 'high']))
+    .option('--max-tokens <n>', 'max_tokens for every input (at most MEDIA_MAX_TOKENS_CAP)', positiveInteger)
+    .option('--model <name>', 'model for every input (must be in MEDIA_ALLOWED_MODELS)')
     .action(async (files: string[], flags: ProcessFlags) => {
       const config = loadConfig();
+      const overrides = runOverrides(flags);
+      // Checked now, as a batch does: a bad --prompt fails the run instead of writing an error per input.
+      resolveRequestSummary(config.pipeline, [], overrides);
       const clients = await createPipelineClients(config);
       const deps = withLogger(clients, consoleLogger(flags.verbose === true));
       await deps.blobs.createContainerIfNotExists(config.pipeline.outputContainer);
@@ -41,6 +56,7 @@ export function registerProcessCommand(program: Command): void {
         write: (text) => process.stdout.write(text),
         progress: process.stderr.isTTY,
         signal: stop.signal,
+        overrides,
       });
       process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
       if (stop.signal.aborted) {
@@ -49,6 +65,16 @@ export function registerProcessCommand(program: Command): void {
       }
       process.exitCode = summary.unfinished === 0 ? 0 : 1;
     });
+}
+
+function runOverrides(flags: ProcessFlags): CompletionOverrides {
+  const overrides: CompletionOverrides = {};
+  if (flags.prompt !== undefined) overrides.prompt = flags.prompt;
+  if (flags.system !== undefined) overrides.system = flags.system;
+  if (flags.detail !== undefined) overrides.detail = flags.detail;
+  if (flags.maxTokens !== undefined) overrides.maxTokens = flags.maxTokens;
+  if (flags.model !== undefined) overrides.model = flags.model;
+  return overrides;
 }
 
 function positiveInteger(value: string): number {

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { MultiBar, Presets } from 'cli-progress';
 import pLimit from 'p-limit';
+import type { CompletionOverrides } from '../core/CompletionOverrides';
 import { isMediaCompletionsError } from '../core/errors';
 import { processBlob, type PipelineDeps, type ProcessBlobOutcome } from '../core/processBlob';
 import { formatOutcome } from './formatOutcome';
@@ -23,6 +24,8 @@ export interface RunProcessOptions {
    * at once instead of reporting `in_progress`), and the summary is printed without waiting for inputs in flight.
    */
   signal?: AbortSignal;
+  /** Run-level overrides (`--prompt`, ...); a blob's own metadata overrides them. */
+  overrides?: CompletionOverrides;
 }
 
 export interface ProcessSummary {
@@ -60,7 +63,9 @@ export async function runProcess(deps: PipelineDeps, options: RunProcessOptions)
   const stopped = (): boolean => signal?.aborted === true;
   const bars =
     options.progress && names.length > 0
-      ? new MultiBar({ clearOnComplete: true }, Presets.shades_classic)
+      ? // linewrap: cli-progress otherwise turns the terminal's autowrap off while the bar runs, which cuts every
+        // outcome line logged above the bar at the screen width.
+        new MultiBar({ clearOnComplete: true, linewrap: true }, Presets.shades_classic)
       : undefined;
   const bar = bars?.create(names.length, 0);
   const print = (text: string): void => {
@@ -74,7 +79,11 @@ export async function runProcess(deps: PipelineDeps, options: RunProcessOptions)
         if (stopped()) return;
         const source = `${options.container}/${name}`;
         try {
-          const outcome = await processBlob(run, { container: options.container, name });
+          const outcome = await processBlob(run, {
+            container: options.container,
+            name,
+            ...(options.overrides === undefined ? {} : { overrides: options.overrides }),
+          });
           if (stopped()) return;
           count(summary, outcome);
           print(formatOutcome(source, outcome));
@@ -89,6 +98,8 @@ export async function runProcess(deps: PipelineDeps, options: RunProcessOptions)
     ),
   );
   const interrupted = await Promise.race([work.then(() => false), aborted(signal)]);
+  // Lines logged since the last redraw are only written by a redraw; stop() alone would drop them.
+  bars?.update();
   bars?.stop();
   if (interrupted) {
     const released = await claims.releaseAll();

@@ -60,6 +60,29 @@ describe('media-completions process', () => {
     expect(exitCode).toBe(1);
   });
 
+  it('applies --prompt, --system, --detail, --max-tokens and --model to every input', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'mc-'));
+    writeFileSync(path.join(dir, 'opt.png'), await encodeImage('png', 12, 12));
+    const { output, exitCode } = await runCli(
+      ...['--prefix', 'options/', '--prompt', 'Count the pixels.', '--system', 'Be terse.'],
+      ...['--detail', 'low', '--max-tokens', '7', '--model', 'gpt-4o', path.join(dir, 'opt.png')],
+    );
+    expect(exitCode).toBe(0);
+    expect(output).toMatch(/^ASSISTANT: /m);
+    expect((await h.blobs.readJson(h.output, 'options/opt.png.json'))?.value).toMatchObject({
+      request: { prompt: 'Count the pixels.', systemPrompt: 'Be terse.', detail: 'low', maxTokens: 7 },
+    });
+  });
+
+  it('refuses a bad run option before processing anything, naming it', async () => {
+    jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    await expect(runCli('--model', 'gpt-5-unlisted', '--prefix', 'none/')).rejects.toMatchObject({
+      code: 'model_not_allowed',
+    });
+    await expect(runCli('--detail', 'ultra')).rejects.toThrow(/Allowed choices are auto, low, high/);
+    jest.restoreAllMocks();
+  });
+
   it('rejects a bad --concurrency', async () => {
     jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     await expect(runCli('--concurrency', '0')).rejects.toThrow('positive integer');
