@@ -8,6 +8,8 @@ import { createBatch } from '../core/batch/createBatch';
 import { getBatchStatus } from '../core/batch/getBatchStatus';
 import { parseBatchRequest } from '../core/batch/parseBatchRequest';
 import { consoleLogger } from './consoleLogger';
+import { downloadBatchResults } from './downloadBatchResults';
+import { emptyInputWarning } from './emptyInputWarning';
 import { batchQueueBindings } from './batchQueueBindings';
 import { runBatch } from './runBatch';
 
@@ -74,6 +76,13 @@ export function registerBatchCommand(program: Command): void {
         config.pipeline,
       );
       await deps.blobs.createContainerIfNotExists(config.pipeline.outputContainer);
+      if (request.source.kind === 'container') {
+        const warning = await emptyInputWarning(deps.blobs, request.source.container, request.source.prefix);
+        if (warning !== undefined) {
+          process.stderr.write(`${warning}No batch was created.\n`);
+          return;
+        }
+      }
       if (flags.enqueue === true) {
         await Promise.all(
           [config.batch.queue, batchQueueNames.plan(config.batch.queue)].map((queue) =>
@@ -106,6 +115,24 @@ export function registerBatchCommand(program: Command): void {
       const view = await getBatchStatus({ blobs, settings: config.pipeline }, id);
       if (view === undefined) throw new Error(`No batch ${id} in ${config.pipeline.outputContainer}.`);
       process.stdout.write(formatStatus(view));
+    });
+
+  batch
+    .command('results')
+    .description(
+      "Download a finished batch's results.jsonl and errors.jsonl (and outputs.* when present) into a folder.",
+    )
+    .argument('<id>', 'the batch id (batch_...)')
+    .option('--out <dir>', 'folder to write them into (default: ./<id>)')
+    .action(async (id: string, flags: { out?: string }) => {
+      const config = loadConfig();
+      const { blobs } = await createPipelineClients(config);
+      const view = await getBatchStatus({ blobs, settings: config.pipeline }, id);
+      if (view === undefined) throw new Error(`No batch ${id} in ${config.pipeline.outputContainer}.`);
+      const written = await downloadBatchResults(blobs, config.pipeline.outputContainer, view, {
+        dir: flags.out ?? id,
+      });
+      for (const file of written) process.stdout.write(`${file.path} (${file.bytes} bytes)\n`);
     });
 
   batch

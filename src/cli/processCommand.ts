@@ -4,6 +4,7 @@ import { loadConfig } from '../config';
 import type { CompletionOverrides } from '../core/CompletionOverrides';
 import { resolveRequestSummary } from '../core/resolveRequestSummary';
 import { consoleLogger } from './consoleLogger';
+import { emptyInputWarning } from './emptyInputWarning';
 import { runProcess } from './runProcess';
 
 interface ProcessFlags {
@@ -43,13 +44,21 @@ export function registerProcessCommand(program: Command): void {
       const clients = await createPipelineClients(config);
       const deps = withLogger(clients, consoleLogger(flags.verbose === true));
       await deps.blobs.createContainerIfNotExists(config.pipeline.outputContainer);
+      const container = flags.container ?? config.pipeline.inputContainer;
+      if (files.length === 0) {
+        const warning = await emptyInputWarning(deps.blobs, container, flags.prefix);
+        if (warning !== undefined) {
+          process.stderr.write(warning);
+          return;
+        }
+      }
       const stop = new AbortController();
       const onSignal = (signal: NodeJS.Signals): void => {
         stop.abort(signal);
       };
       process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
       const summary = await runProcess(deps, {
-        container: flags.container ?? config.pipeline.inputContainer,
+        container,
         ...(flags.prefix === undefined ? {} : { prefix: flags.prefix }),
         concurrency: flags.concurrency,
         files,

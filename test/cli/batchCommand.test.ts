@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { QueueServiceClient } from '@azure/storage-queue';
 import { registerBatchCommand } from '../../src/cli/batchCommand';
 import { encodeImage, wav } from '../core/media/fixtures';
@@ -58,6 +61,43 @@ describe('media-completions batch', () => {
     // The identical request again reports the existing batch instead of running it twice.
     const again = await runCli('--prefix', 'cli/', '--prompt', 'Describe.');
     expect(again.output).toContain(`Batch ${id} (existing; pass --force for a new run)`);
+
+    // `batch results` downloads both files, and an outputs.* file next to them, under their own names.
+    await h.blobs.upload(h.output, `batches/${id}/outputs.csv`, Buffer.from('custom_id,completion\n'));
+    const dir = mkdtempSync(path.join(tmpdir(), 'mc-results-'));
+    const downloaded = await runCli('results', id ?? '', '--out', dir);
+    expect(downloaded.exitCode).toBe(0);
+    expect(readFileSync(path.join(dir, 'results.jsonl'), 'utf8')).toBe(results);
+    expect(readFileSync(path.join(dir, 'errors.jsonl'), 'utf8')).toBe(errors);
+    expect(readFileSync(path.join(dir, 'outputs.csv'), 'utf8')).toBe('custom_id,completion\n');
+    expect(downloaded.output).toContain(
+      `${path.join(dir, 'results.jsonl')} (${Buffer.byteLength(results)} bytes)`,
+    );
+  });
+
+  it('warns and creates no batch when the prefix or the container holds nothing', async () => {
+    const stderr: string[] = [];
+    jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      stderr.push(String(chunk));
+      return true;
+    });
+    try {
+      const empty = await runCli('--prefix', 'nothing-here/');
+      expect(empty.output).not.toContain('Batch batch_');
+      expect(stderr.join('')).toContain(`Warning: no blobs in ${h.input}/nothing-here/*; nothing to process`);
+      expect(stderr.join('')).toContain('No batch was created.');
+      await runCli('--container', 'no-such-container', '--enqueue');
+      expect(stderr.join('')).toContain('Warning: container no-such-container does not exist');
+    } finally {
+      jest.restoreAllMocks();
+    }
+  });
+
+  it('results refuses a batch that has not finished', async () => {
+    await h.blobs.upload(h.input, 'pending/a.png', await encodeImage('png', 4, 4));
+    const { output } = await runCli('--prefix', 'pending/', '--enqueue');
+    const id = /Batch (batch_[0-9a-f]{24}) submitted/.exec(output)?.[1] ?? '';
+    await expect(runCli('results', id)).rejects.toThrow(`Batch ${id} is validating`);
   });
 
   it('--enqueue submits the batch to the app through the plan queue', async () => {

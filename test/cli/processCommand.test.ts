@@ -83,6 +83,22 @@ describe('media-completions process', () => {
     jest.restoreAllMocks();
   });
 
+  it('warns instead of reporting 0 inputs when the prefix holds nothing', async () => {
+    const stderr: string[] = [];
+    jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      stderr.push(String(chunk));
+      return true;
+    });
+    try {
+      const { output, exitCode } = await runCli('--prefix', 'nothing-here/');
+      expect(exitCode).toBe(0);
+      expect(output).not.toContain('0 input(s)');
+      expect(stderr.join('')).toContain(`Warning: no blobs in ${h.input}/nothing-here/*; nothing to process`);
+    } finally {
+      jest.restoreAllMocks();
+    }
+  });
+
   it('rejects a bad --concurrency', async () => {
     jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     await expect(runCli('--concurrency', '0')).rejects.toThrow('positive integer');
