@@ -4,6 +4,7 @@ import path from 'node:path';
 import { QueueServiceClient } from '@azure/storage-queue';
 import { registerBatchCommand } from '../../src/cli/batchCommand';
 import { encodeImage, wav } from '../core/media/fixtures';
+import { captureStderr } from '../support/captureStderr';
 import { runCliCommand } from '../support/runCliCommand';
 import { functionsHarness, type FunctionsHarness } from '../support/functionsHarness';
 import { testConnectionString, uniqueName } from '../support/storage';
@@ -76,20 +77,16 @@ describe('media-completions batch', () => {
   });
 
   it('warns and creates no batch when the prefix or the container holds nothing', async () => {
-    const stderr: string[] = [];
-    jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      stderr.push(String(chunk));
-      return true;
-    });
+    const stderr = captureStderr();
     try {
       const empty = await runCli('--prefix', 'nothing-here/');
       expect(empty.output).not.toContain('Batch batch_');
-      expect(stderr.join('')).toContain(`Warning: no blobs in ${h.input}/nothing-here/*; nothing to process`);
-      expect(stderr.join('')).toContain('No batch was created.');
+      expect(stderr.text()).toContain(`Warning: no blobs in ${h.input}/nothing-here/*; nothing to process`);
+      expect(stderr.text()).toContain('No batch was created.');
       await runCli('--container', 'no-such-container', '--enqueue');
-      expect(stderr.join('')).toContain('Warning: container no-such-container does not exist');
+      expect(stderr.text()).toContain('Warning: container no-such-container does not exist');
     } finally {
-      jest.restoreAllMocks();
+      stderr.restore();
     }
   });
 

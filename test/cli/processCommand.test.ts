@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { registerProcessCommand } from '../../src/cli/processCommand';
 import { encodeImage, wav } from '../core/media/fixtures';
+import { captureStderr } from '../support/captureStderr';
 import { runCliCommand } from '../support/runCliCommand';
 import { functionsHarness, type FunctionsHarness } from '../support/functionsHarness';
 
@@ -84,18 +85,14 @@ describe('media-completions process', () => {
   });
 
   it('warns instead of reporting 0 inputs when the prefix holds nothing', async () => {
-    const stderr: string[] = [];
-    jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      stderr.push(String(chunk));
-      return true;
-    });
+    const stderr = captureStderr();
     try {
       const { output, exitCode } = await runCli('--prefix', 'nothing-here/');
       expect(exitCode).toBe(0);
       expect(output).not.toContain('0 input(s)');
-      expect(stderr.join('')).toContain(`Warning: no blobs in ${h.input}/nothing-here/*; nothing to process`);
+      expect(stderr.text()).toContain(`Warning: no blobs in ${h.input}/nothing-here/*; nothing to process`);
     } finally {
-      jest.restoreAllMocks();
+      stderr.restore();
     }
   });
 
