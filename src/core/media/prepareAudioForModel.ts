@@ -38,7 +38,8 @@ export interface PreparedAudio {
  * an MP3 whose first frame hides behind extra tags, padding or junk is sent from its first frame; RF64/BW64 and
  * WAVs with streamed (unknown) sizes are re-wrapped with true sizes; other codecs (µ-law, A-law, ADPCM, ...)
  * and containers (m4a, ogg, webm, FLAC, AMR) are decoded to PCM16 WAV — or MP3 when the WAV
- * would pass the 20 MB limit. With `compact`, WAV above 24 kHz is resampled to 24 kHz.
+ * would pass the 20 MB limit (a stored WAV over that limit too). With `compact`, WAV above 24 kHz is resampled
+ * to 24 kHz.
  *
  * @throws MediaCompletionsError `unsupported_media_type` (no converter, or a WAV codec nobody decodes),
  *   `invalid_media` (the decoder cannot read it), `too_large` (over 20 MB even as MP3), and the converter's.
@@ -70,8 +71,12 @@ export async function prepareAudioForModel(
   const layout = readWavLayout(view);
   const resample = options.compact && layout.sampleRate > COMPACT_SAMPLE_RATE;
   const rewrapped = layout.form !== 'RIFF' || !layout.dataSizeDeclared;
-  const from = `wav (${wavSourceName(layout, rewrapped)})`;
-  if (isLinearWav(layout) && !resample) {
+  // Past the service's limit per audio message (MEDIA_MAX_BYTES may allow more): sent as MP3 instead.
+  const oversized = bytes.length > MAX_AUDIO_BYTES;
+  const from = oversized
+    ? `wav (over ${MAX_AUDIO_BYTES} bytes)`
+    : `wav (${wavSourceName(layout, rewrapped)})`;
+  if (isLinearWav(layout) && !resample && !oversized) {
     return rewrapped ? sending(info, rewrapWav(bytes, layout), from) : untouched(bytes, info);
   }
   if (!isKnownWavCodec(layout.formatTag)) {
