@@ -122,6 +122,8 @@ describe('POST /api/completions: blob references', () => {
       `${h.input}/x%2f..%2f..%2f${other}%2fsecret.png`,
       `${h.input}/..\\${other}\\secret.png`,
       `${h.input}//secret.png`,
+      // The storage client cannot encode a lone surrogate: it failed as a retryable transport error, a 502.
+      `${h.input}/\uD800.png`,
     ]) {
       expect({ blob, ...(await complete(blob)) }).toMatchObject({
         blob,
@@ -203,7 +205,7 @@ describe('POST /api/batches: sources', () => {
 });
 
 describe('a batch manifest naming what it may not', () => {
-  it('gives each of 7 counted lines exactly one output line, refusing forbidden blobs without a model call', async () => {
+  it('gives each of 8 counted lines exactly one output line, refusing forbidden blobs without a model call', async () => {
     const manifest = [
       { custom_id: 'plain', blob: 'a.png' },
       { custom_id: '../../../../x', blob: `${h.input}/b.png` },
@@ -212,6 +214,7 @@ describe('a batch manifest naming what it may not', () => {
       { custom_id: 'output', blob: `${h.output}/batches/anything/batch.json` },
       { custom_id: 'relative', blob: `../${other}/secret.png` },
       { custom_id: 'other', blob: `${other}/secret.png` },
+      { custom_id: 'unencodable', blob: `${h.input}/\uD800.png` },
     ];
     await h.blobs.upload(
       h.input,
@@ -226,9 +229,9 @@ describe('a batch manifest naming what it may not', () => {
     const { view, lines } = await runBatch(id);
     expect(view).toMatchObject({
       status: 'completed',
-      request_counts: { total: 7, completed: 3, failed: 4 },
+      request_counts: { total: 8, completed: 3, failed: 5 },
     });
-    expect(lines).toHaveLength(7);
+    expect(lines).toHaveLength(8);
     const byId = new Map(lines.map((line) => [line.custom_id, line]));
     expect([...byId.keys()].sort()).toEqual(manifest.map((line) => line.custom_id).sort());
     for (const ok of ['plain', '../../../../x', 'pair.error']) {
@@ -238,6 +241,7 @@ describe('a batch manifest naming what it may not', () => {
     for (const refused of ['output', 'relative', 'other']) {
       expect(byId.get(refused)).toMatchObject({ error: { code: 'blob_not_allowed' } });
     }
+    expect(byId.get('unencodable')).toMatchObject({ error: { code: 'invalid_blob_name' } });
     expect(h.emulator.stats().chatCompletions).toBe(calls + 3);
     // The unsafe custom_id stayed inside the batch's folder.
     const outside = await h.blobs.listPage(h.output, { prefix: 'hashed-names/' });

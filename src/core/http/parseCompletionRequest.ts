@@ -48,7 +48,8 @@ export async function parseCompletionRequest(
   // One audio clip besides the images is the most a request can carry.
   const maxItems = settings.maxImagesPerRequest + 1;
   if (mime === 'application/json') {
-    const limit = maxItems * Math.ceil((settings.maxBytes * 4) / 3) + FRAMING_BYTES;
+    // Base64 of the largest media, wrapped at 76 columns with CRLF (RFC 2045) as some clients send it.
+    const limit = maxItems * Math.ceil(((settings.maxBytes * 4) / 3) * (78 / 76)) + FRAMING_BYTES;
     const body = await readBodyWithin(request.body, contentLength, limit);
     return { ...fromJson(parseJson(body), settings, http), save, stream };
   }
