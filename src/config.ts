@@ -2,6 +2,7 @@ import { containerAccessProblem } from './core/access/containerAccessProblem';
 import { MediaCompletionsError } from './core/errors';
 import type { HttpSettings } from './core/http/HttpSettings';
 import type { BatchSettings } from './core/batch/BatchSettings';
+import type { AnimatedImagePolicy } from './core/media/prepareImageForModel';
 import type { PipelineSettings } from './core/PipelineSettings';
 import type { ImageDetail } from './core/ports/ModelGateway';
 
@@ -118,6 +119,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
     maxImagesPerRequest: r.integer('MEDIA_MAX_IMAGES_PER_REQUEST', 1, 1, 50),
     downscaleImages: r.boolean('MEDIA_DOWNSCALE', true),
     compactAudio: r.boolean('MEDIA_AUDIO_COMPACT', false),
+    animatedImages: r.oneOf<AnimatedImagePolicy>('MEDIA_ANIMATED_IMAGES', 'first-frame', [
+      'first-frame',
+      'reject',
+    ]),
+    imageDecode: {
+      // Sized for a 2,048 MB Flex Consumption instance: what is left holds the runtime and one request body.
+      memoryBytes: r.integer('MEDIA_DECODE_MEMORY_MB', 1536, 64, 65_536) * MiB,
+      concurrency: r.integer('MEDIA_DECODE_CONCURRENCY', 4, 1, 64),
+    },
     retry: {
       maxAttempts: r.integer('MEDIA_RETRY_MAX_ATTEMPTS', 6, 1, 20),
       baseDelayMs: r.integer('MEDIA_RETRY_BASE_DELAY_MS', 1000, 0, 60_000),

@@ -41,6 +41,8 @@ describe('loadConfig', () => {
       imageDetail: 'auto',
       maxBytes: 20 * 1024 * 1024,
       maxImagesPerRequest: 1,
+      animatedImages: 'first-frame',
+      imageDecode: { memoryBytes: 1536 * 1024 * 1024, concurrency: 4 },
     });
     expect(config.pipeline.retry.totalBudgetMs).toBeLessThan(300_000);
   });
@@ -106,6 +108,28 @@ describe('loadConfig', () => {
       blobServiceUri: 'https://acct.blob.core.windows.net',
       credential: undefined,
     });
+  });
+
+  it('reads the image conversion settings', () => {
+    const config = loadConfig({
+      ...MINIMAL,
+      MEDIA_ANIMATED_IMAGES: 'Reject',
+      MEDIA_DECODE_MEMORY_MB: '512',
+      MEDIA_DECODE_CONCURRENCY: '2',
+    });
+    expect(config.pipeline).toMatchObject({
+      animatedImages: 'reject',
+      imageDecode: { memoryBytes: 512 * 1024 * 1024, concurrency: 2 },
+    });
+    const message = configError({
+      ...MINIMAL,
+      MEDIA_ANIMATED_IMAGES: 'loop',
+      MEDIA_DECODE_MEMORY_MB: '10',
+      MEDIA_DECODE_CONCURRENCY: '0',
+    }).message;
+    for (const name of ['MEDIA_ANIMATED_IMAGES', 'MEDIA_DECODE_MEMORY_MB', 'MEDIA_DECODE_CONCURRENCY']) {
+      expect(message).toContain(name);
+    }
   });
 
   it('names every missing or invalid setting in one error', () => {

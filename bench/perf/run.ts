@@ -21,6 +21,7 @@ import type { ColdStartArgs, ColdStartResult } from './figures/coldStart';
 import type { MemoryArgs, MemoryChain, MemoryResult } from './figures/memory';
 import type { OverheadArgs, OverheadResult } from './figures/overhead';
 import type { ThroughputArgs, ThroughputResult } from './figures/throughput';
+import { imageFigures } from './imageFigures';
 import { scaleOut, type ScaleOutFigure } from './scaleOut';
 import { median, round, summarize, type Summary } from './stats';
 import type { BenchRow } from './BenchRow';
@@ -311,6 +312,17 @@ async function main(): Promise<void> {
       });
     }
     results.audioConversion = audioConversion;
+
+    const images = await imageFigures({
+      common,
+      endpoint: fastEndpoint,
+      put,
+      warmupName: 'warm.png',
+      repeats: REPEATS,
+      log,
+    });
+    rows.push(...images.rows);
+    Object.assign(results, images.results);
 
     const machine = {
       cpus: os.cpus().length,

@@ -4,7 +4,7 @@ import type { PipelineDeps } from '../core/processBlob';
 import { createBlobStore } from './createBlobStore';
 import { createModelGateway } from './createModelGateway';
 import { FfmpegAudioConverter } from './FfmpegAudioConverter';
-import { SharpImageResizer } from './SharpImageResizer';
+import { SharpImageConverter } from './SharpImageConverter';
 import { systemClock } from './systemClock';
 
 /** The clients behind the ports; build them once per process and share them across invocations. */
@@ -23,7 +23,8 @@ export async function createPipelineClients(config: AppConfig): Promise<Pipeline
     model,
     clock: systemClock,
     settings: config.pipeline,
-    images: new SharpImageResizer(),
+    // One image converter per process: its decode limits hold for every invocation on the instance.
+    images: new SharpImageConverter(config.pipeline.imageDecode),
     audio: new FfmpegAudioConverter(),
   };
 }

@@ -1,3 +1,4 @@
+import type { AnimatedImagePolicy } from './media/prepareImageForModel';
 import type { ImageDetail } from './ports/ModelGateway';
 
 export interface RetrySettings {
@@ -10,6 +11,13 @@ export interface RetrySettings {
   attemptTimeoutMs: number;
   /** Wall-clock budget for all attempts and waits; kept below the function timeout. */
   totalBudgetMs: number;
+}
+
+export interface ImageDecodeSettings {
+  /** `MEDIA_DECODE_MEMORY_MB`, in bytes: the most memory image decoding may hold at once on an instance. */
+  memoryBytes: number;
+  /** `MEDIA_DECODE_CONCURRENCY`: the most images decoded at once. */
+  concurrency: number;
 }
 
 /** The validated settings the core runs with (built by `src/config.ts` from app settings). */
@@ -40,6 +48,10 @@ export interface PipelineSettings {
    * fewer bytes for the same `prompt_tokens` (audio is billed by duration). Channels are always kept.
    */
   compactAudio: boolean;
+  /** `MEDIA_ANIMATED_IMAGES`: send an animated GIF or WEBP as its first frame, or refuse it. */
+  animatedImages: AnimatedImagePolicy;
+  /** Limits on decoding images, per instance (the converter is built with them). */
+  imageDecode: ImageDecodeSettings;
   retry: RetrySettings;
   /**
    * `MEDIA_CLAIM_MARGIN_MS`: a claim on an output lives for the retry budget plus this (download, preparation,

@@ -3,7 +3,7 @@ import { ModelCallError } from './ModelCallError';
 import type { PipelineSettings } from './PipelineSettings';
 import type { Clock } from './ports/Clock';
 import type { AudioConverter } from './ports/AudioConverter';
-import type { ImageResizer } from './ports/ImageResizer';
+import type { ImageConverter } from './ports/ImageConverter';
 import type { Logger } from './ports/Logger';
 import type { ModelGateway } from './ports/ModelGateway';
 import { prepareCompletion, type CompleteInput } from './prepareCompletion';
@@ -19,10 +19,13 @@ export interface CompleteDeps {
   settings: PipelineSettings;
   /** Jitter source for retries; tests pin it. */
   random?: () => number;
-  /** Scales images down to what the model uses (when `settings.downscaleImages`); absent: sent as they are. */
-  images?: ImageResizer;
   /** Decodes audio the model does not take as is (m4a, ogg, non-PCM WAV, ...); absent: only WAV and MP3. */
   audio?: AudioConverter;
+  /**
+   * Converts images to what the service accepts and scales them to what the model uses; absent: images the service
+   * accepts are sent as they are, the others refused.
+   */
+  images?: ImageConverter;
 }
 
 /**

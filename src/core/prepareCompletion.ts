@@ -3,13 +3,13 @@ import type { CompletionOverrides } from './CompletionOverrides';
 import { MediaCompletionsError } from './errors';
 import type { ImageUrlInput } from './ImageUrlInput';
 import { detectAudioContainer } from './media/detectAudioContainer';
-import { downscaleForModel } from './media/downscaleForModel';
 import { inspectMedia } from './media/inspectMedia';
 import type { MediaInfo } from './media/MediaInfo';
 import { prepareAudioForModel, type StoredAudio } from './media/prepareAudioForModel';
+import { prepareImageForModel, type PrepareImageOptions } from './media/prepareImageForModel';
 import type { PipelineSettings } from './PipelineSettings';
 import type { AudioConverter } from './ports/AudioConverter';
-import type { ImageResizer } from './ports/ImageResizer';
+import type { ImageConverter } from './ports/ImageConverter';
 import type { ChatRequest } from './ports/ModelGateway';
 import type { RequestSummary } from './RequestSummary';
 import { resolveRequestSummary } from './resolveRequestSummary';
@@ -29,13 +29,14 @@ export interface CompleteInput {
 
 export interface PrepareCompletionDeps {
   settings: PipelineSettings;
-  images?: ImageResizer;
+  /** Absent: only PNG, JPEG, WEBP and still GIF that need no conversion are accepted. */
+  images?: ImageConverter;
   /** Absent: only WAV and MP3 that need no decoding are accepted. */
   audio?: AudioConverter;
 }
 
 export interface PreparedCompletion {
-  /** The inline media as given (as stored), in order; URL images are never fetched, so they have no entry. */
+  /** The inline media as stored (images upright), in order; URL images are never fetched: no entry. */
   media: MediaInfo[];
   /** The inline media as sent (after any downscaling or conversion), one per entry of `media`. */
   sent: SentMedia[];
@@ -45,8 +46,8 @@ export interface PreparedCompletion {
 
 /**
  * Everything before the model call, shared by plain and streamed completions: checks sizes and counts, detects
- * each inline item's type from its bytes, validates the overrides, downscales images when enabled and builds
- * the chat request.
+ * each inline item's type from its bytes, validates the overrides, converts images and audio to what the service
+ * accepts (and downscales images when enabled) and builds the chat request.
  */
 export async function prepareCompletion(
   deps: PrepareCompletionDeps,
@@ -57,15 +58,19 @@ export async function prepareCompletion(
   checkCounts(items, settings);
   const kinds = items.map((item) => ({ kind: kindOf(item) }));
   const summary = resolveRequestSummary(settings, kinds, input.overrides);
-  const images = settings.downscaleImages ? deps.images : undefined;
+  const images: PrepareImageOptions = {
+    images: deps.images,
+    downscale: settings.downscaleImages,
+    detail: summary.detail ?? 'auto',
+    animated: settings.animatedImages,
+  };
   const audio = { audio: deps.audio, compact: settings.compactAudio };
-  const detail = summary.detail ?? 'auto';
   const prepared = await Promise.all(
     items.map(async (item) => {
       if (isImageUrl(item)) return { item, sent: undefined, media: undefined };
       if (isStoredAudio(item)) return prepareAudioForModel(item, audio);
-      const downscaled = await downscaleForModel(item, { images, detail });
-      return { ...downscaled, media: item.info };
+      if (item.info.kind !== 'image') throw new TypeError('An inspected item is neither image nor audio.');
+      return prepareImageForModel({ bytes: item.bytes, info: item.info }, images);
     }),
   );
   return {

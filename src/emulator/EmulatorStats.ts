@@ -7,6 +7,10 @@ export interface MediaSummary {
   sha256?: string;
   width?: number;
   height?: number;
+  /** Images: EXIF orientation, when present. */
+  orientation?: number;
+  /** Images: colour space (`srgb`, `b-w`, `cmyk`, ...). */
+  space?: string;
   durationSeconds?: number;
   urlHost?: string;
 }

@@ -11,6 +11,10 @@ export interface ReceivedMedia {
   /** First 8 hex digits of the SHA-256 of the decoded bytes. */
   sha256?: string;
   info?: MediaInfo;
+  /** Images: EXIF orientation, when the image has one (a sent image should be upright, without it). */
+  orientation?: number;
+  /** Images: colour space as libvips names it (`srgb`, `b-w`, `cmyk`, ...). */
+  space?: string;
   detail?: ImageDetail;
   /** Only the host of a URL: its path and query may hold a SAS token. */
   urlHost?: string;

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import { isMediaCompletionsError } from '../core/errors';
-import { inspectMedia } from '../core/media/inspectMedia';
 import type { MediaInfo } from '../core/media/MediaInfo';
 import type { ImageDetail } from '../core/tokens/imageTokens';
 import type { ChatRequest } from './ChatRequest';
+import { inspectReceivedImage } from './inspectReceivedImage';
 import type { ModelProfile } from './modelProfiles';
 import { AudioProbeError, probeAudio } from './probeAudio';
 import type { ReceivedMedia } from './ReceivedMedia';
@@ -25,13 +24,13 @@ function isObject(value: unknown): value is Json {
 }
 
 /** Validates a request body the way the service does and extracts what the answer is built from. */
-export function parseChatRequest(body: unknown, profile: ModelProfile): ChatRequest {
+export async function parseChatRequest(body: unknown, profile: ModelProfile): Promise<ChatRequest> {
   if (!isObject(body)) throw ServiceResponseError.badRequest('The request body must be a JSON object.');
   const { messages } = body;
   if (!Array.isArray(messages) || messages.length === 0) {
     throw ServiceResponseError.badRequest("'messages' must be a non-empty array.", 'messages');
   }
-  const media: ReceivedMedia[] = [];
+  const media: Promise<ReceivedMedia>[] = [];
   const prompt: string[] = [];
   const allText: string[] = [];
   messages.forEach((message: unknown, index) => {
@@ -68,7 +67,8 @@ export function parseChatRequest(body: unknown, profile: ModelProfile): ChatRequ
       );
     }
   });
-  const images = media.filter((item) => item.kind === 'image').length;
+  const received = await Promise.all(media);
+  const images = received.filter((item) => item.kind === 'image').length;
   if (images > profile.maxImagesPerTurn) {
     throw ServiceResponseError.badRequest(
       profile.maxImagesPerTurn === 1
@@ -78,7 +78,7 @@ export function parseChatRequest(body: unknown, profile: ModelProfile): ChatRequ
     );
   }
   return {
-    media,
+    media: received,
     promptText: prompt.join(' '),
     allText: allText.join('\n'),
     maxTokens: readMaxTokens(body),
@@ -108,7 +108,7 @@ function readPart(
   part: unknown,
   param: string,
   profile: ModelProfile,
-  media: ReceivedMedia[],
+  media: Promise<ReceivedMedia>[],
 ): string | undefined {
   if (!isObject(part)) throw ServiceResponseError.badRequest(`${param} must be an object.`, param);
   switch (part.type) {
@@ -119,19 +119,21 @@ function readPart(
       return part.text;
     case 'image_url':
       requireCapability(profile.acceptsImages, 'image', profile, param);
-      media.push(readImage(part.image_url, `${param}.image_url`));
+      media.push(settled(readImage(part.image_url, `${param}.image_url`)));
       return undefined;
     case 'input_audio':
       requireCapability(profile.acceptsAudio, 'audio', profile, param);
-      media.push(readInputAudio(part.input_audio, `${param}.input_audio`));
+      media.push(Promise.resolve(readInputAudio(part.input_audio, `${param}.input_audio`)));
       return undefined;
     case 'audio_url':
       requireCapability(profile.acceptsAudio, 'audio', profile, param);
-      media.push({
-        kind: 'audio',
-        source: 'url',
-        urlHost: readHttpsHost(part.audio_url, `${param}.audio_url`),
-      });
+      media.push(
+        Promise.resolve({
+          kind: 'audio',
+          source: 'url',
+          urlHost: readHttpsHost(part.audio_url, `${param}.audio_url`),
+        }),
+      );
       return undefined;
     default:
       throw ServiceResponseError.badRequest(
@@ -141,13 +143,22 @@ function readPart(
   }
 }
 
+/**
+ * Marks a pending validation as observed: a later part may throw before `Promise.all` awaits it, and its rejection
+ * must not surface as unhandled. The original promise still rejects for `Promise.all`.
+ */
+function settled<T>(pending: Promise<T>): Promise<T> {
+  pending.catch(() => undefined);
+  return pending;
+}
+
 function requireCapability(accepted: boolean, kind: string, profile: ModelProfile, param: string): void {
   if (!accepted) {
     throw ServiceResponseError.badRequest(`Model ${profile.model} does not accept ${kind} input.`, param);
   }
 }
 
-function readImage(value: unknown, param: string): ReceivedMedia {
+async function readImage(value: unknown, param: string): Promise<ReceivedMedia> {
   if (!isObject(value) || typeof value.url !== 'string') {
     throw ServiceResponseError.badRequest(`${param}.url must be a string.`, `${param}.url`);
   }
@@ -172,14 +183,14 @@ function readImage(value: unknown, param: string): ReceivedMedia {
     );
   }
   const bytes = decodeBase64(url.slice(match[0].length), `${param}.url`);
-  const info = inspect(bytes, `${param}.url`);
-  if (info.mimeType !== mimeType) {
+  const image = await inspectReceivedImage(bytes, `${param}.url`);
+  if (image.info.mimeType !== mimeType) {
     throw ServiceResponseError.badRequest(
-      `${param}.url declares ${mimeType} but the data is ${info.mimeType}.`,
+      `${param}.url declares ${mimeType} but the data is ${image.info.mimeType}.`,
       `${param}.url`,
     );
   }
-  return { kind: 'image', source: 'data', mimeType, ...summarise(bytes), info, detail: imageDetail };
+  return { kind: 'image', source: 'data', mimeType, ...summarise(bytes), ...image, detail: imageDetail };
 }
 
 function readInputAudio(value: unknown, param: string): ReceivedMedia {
@@ -229,17 +240,6 @@ function decodeBase64(text: string, param: string): Buffer {
     throw ServiceResponseError.badRequest(`${param} is larger than the 20 MB limit.`, param);
   }
   return bytes;
-}
-
-function inspect(bytes: Buffer, param: string): MediaInfo {
-  try {
-    return inspectMedia(bytes);
-  } catch (error) {
-    if (isMediaCompletionsError(error)) {
-      throw ServiceResponseError.badRequest(`${param}: ${error.message}`, param, error.code);
-    }
-    throw error;
-  }
 }
 
 function probe(bytes: Buffer, format: 'wav' | 'mp3', param: string): MediaInfo {

@@ -65,6 +65,8 @@ function summariseMedia(item: ReceivedMedia): MediaSummary {
   if (rest.bytes !== undefined) summary.bytes = rest.bytes;
   if (rest.sha256 !== undefined) summary.sha256 = rest.sha256;
   if (rest.urlHost !== undefined) summary.urlHost = rest.urlHost;
+  if (rest.orientation !== undefined) summary.orientation = rest.orientation;
+  if (rest.space !== undefined) summary.space = rest.space;
   if (info?.kind === 'image') Object.assign(summary, { width: info.width, height: info.height });
   if (info?.kind === 'audio') summary.durationSeconds = info.durationSeconds;
   return summary;
@@ -259,7 +261,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     } catch {
       throw ServiceResponseError.badRequest('The request body is not valid JSON.');
     }
-    const chat = parseChatRequest(body, profile);
+    const chat = await parseChatRequest(body, profile);
     summary.media = chat.media.map(summariseMedia);
     summary.stream = chat.stream;
     charge(promptTokens(chat, profile) + (chat.maxTokens ?? 0));

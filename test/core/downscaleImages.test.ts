@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import type { Sharp } from 'sharp';
-import { SharpImageResizer } from '../../src/adapters/SharpImageResizer';
+import { SharpImageConverter } from '../../src/adapters/SharpImageConverter';
 import type { ResultDocument } from '../../src/core/documents';
 import { processBlob } from '../../src/core/processBlob';
 import { expectValidResultDocument } from '../support/documentSchemas';
@@ -35,7 +35,7 @@ async function run(name: string, bytes: Uint8Array, downscaleImages: boolean, de
   await h.blobs.upload(h.input, name, bytes, { metadata: { detail } });
   const deps = {
     ...h.deps,
-    images: new SharpImageResizer(),
+    images: new SharpImageConverter(h.deps.settings.imageDecode),
     settings: { ...h.deps.settings, downscaleImages },
   };
   const outcome = await processBlob(deps, { container: h.input, name });

@@ -5,6 +5,7 @@ import { startEmulator } from '../../src/emulator/startEmulator';
 import type { RunningEmulator } from '../../src/emulator/RunningEmulator';
 import { audioPart, imagePart, keyClient, postRaw, userMessage } from './emulatorClient';
 import { DOCUMENTED_IMAGE_TOKENS } from '../core/tokens/documentedImageTokens';
+import { animated, cmykJpeg, encodeOther, heic, orientedJpeg } from '../fixtures/imageKinds';
 
 const UNAUTHORIZED = {
   statusCode: 401,
@@ -365,6 +366,36 @@ describe('emulator validation (raw HTTP)', () => {
       expect(res.status).toBe(400);
       expect(res.json).toMatchObject({ error: { code, status: 400 } });
     }
+  });
+
+  it('validates images with libvips, not the product readers: animations, other formats, orientation, CMYK', async () => {
+    const refused: [unknown, RegExp][] = [
+      [imagePart('image/webp', await animated('webp', 3)), /animated webp \(3 frames\)/],
+      [
+        imagePart('image/png', await encodeOther('tiff', 8, 8)),
+        /declares image\/png but the data is image\/tiff|tiff images/,
+      ],
+      [imagePart('image/jpeg', heic()), /heif images are not supported/],
+    ];
+    for (const [part, message] of refused) {
+      const res = await postRaw(emulator, { messages: [userMessage(part)] });
+      expect(res.status).toBe(400);
+      expect(JSON.stringify(res.json)).toMatch(message);
+    }
+    const oriented = await orientedJpeg(40, 30, 6);
+    const cmyk = await cmykJpeg(40, 30);
+    for (const bytes of [oriented, cmyk]) {
+      const res = await postRaw(emulator, { messages: [userMessage(imagePart('image/jpeg', bytes))] });
+      expect(res.status).toBe(200);
+    }
+    const received = emulator
+      .stats()
+      .received.slice(-2)
+      .map((item) => item.media[0]);
+    expect(received).toEqual([
+      expect.objectContaining({ width: 40, height: 30, orientation: 6, space: 'srgb' }),
+      expect.objectContaining({ width: 40, height: 30, space: 'cmyk' }),
+    ]);
   });
 
   it('rejects images and audio over 20 MB before decoding them', async () => {

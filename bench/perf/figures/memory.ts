@@ -6,11 +6,11 @@
 import ModelClient from '@azure-rest/ai-inference';
 import { AzureKeyCredential } from '@azure/core-auth';
 import { BlobServiceClient } from '@azure/storage-blob';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { createPipelineClients, withLogger } from '../../../src/adapters/createPipelineDeps';
 import { inspectMedia } from '../../../src/core/media/inspectMedia';
 import { processBlob } from '../../../src/core/processBlob';
 import { childArgs, childMain } from '../child';
+import { peakRss, resetPeakRss } from '../peakRss';
 import { benchConfig } from '../pipelineEnv';
 import { silentLogger } from '../silentLogger';
 
@@ -66,24 +66,6 @@ childMain(async (): Promise<MemoryResult> => {
     heapTotalGrowth: peak.heapTotal - before.heapTotal,
   };
 });
-
-/**
- * Resets the kernel's peak-RSS mark (VmHWM) to the current RSS (Linux). getrusage's maxRSS cannot be used: it
- * keeps the parent's RSS at fork time, so a child of a large parent reports the parent's size as its peak.
- */
-function resetPeakRss(): boolean {
-  try {
-    writeFileSync('/proc/self/clear_refs', '5');
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function peakRss(): number | undefined {
-  const match = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
-  return match?.[1] === undefined ? undefined : Number(match[1]) * 1024;
-}
 
 async function chain(args: MemoryArgs): Promise<(name: string, run: string) => Promise<number>> {
   const service = BlobServiceClient.fromConnectionString(args.connectionString);

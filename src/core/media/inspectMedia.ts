@@ -3,48 +3,41 @@ import { ByteView } from './ByteView';
 import { detectAudioContainer } from './detectAudioContainer';
 import { describeUnknownBytes } from './describeUnknownBytes';
 import type { ImageFormat, ImageInfo, MediaInfo } from './MediaInfo';
+import { readBmpSize } from './readBmpSize';
 import { readGifSize } from './readGifSize';
+import { heifBrand, readHeifSize } from './readHeifInfo';
 import { readJpegSize } from './readJpegSize';
 import { locateMp3Audio, readMp3Info } from './readMp3Info';
 import { readPngSize } from './readPngSize';
+import { readTiffSize } from './readTiffSize';
 import { readWavInfo } from './readWavInfo';
 import { readWebpSize } from './readWebpSize';
-
-export interface InspectMediaOptions {
-  /**
-   * Largest width × height accepted for an image. Default 100 megapixels: far above what the model uses (it
-   * downscales to 2048×2048) yet below what decompression bombs declare. Larger images fail with
-   * `media_too_large_pixels`.
-   */
-  maxPixels?: number;
-}
-
-export const DEFAULT_MAX_PIXELS = 100_000_000;
 
 const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const JPEG = [0xff, 0xd8, 0xff];
 
 /**
  * Identifies an image or audio file from its magic bytes and reads its dimensions or duration from the header,
- * without decoding pixels or samples. Runs in time bounded by the buffer length on any input.
+ * without decoding pixels or samples. Runs in time bounded by the buffer length on any input. Image sizes are as
+ * stored (before any EXIF orientation); whether an image can be sent as it is, and its upright size, are the
+ * image converter's to tell.
  *
- * @throws MediaCompletionsError `empty_blob`, `invalid_media`, `unsupported_media_type` or `media_too_large_pixels`.
+ * @throws MediaCompletionsError `empty_blob`, `invalid_media` or `unsupported_media_type`.
  */
-export function inspectMedia(bytes: Uint8Array, options: InspectMediaOptions = {}): MediaInfo {
-  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
-  if (!(maxPixels > 0)) throw new RangeError(`maxPixels must be positive, got ${maxPixels}.`);
+export function inspectMedia(bytes: Uint8Array): MediaInfo {
   if (bytes.length === 0) {
     throw new MediaCompletionsError('empty_blob', 'The file is empty (0 bytes).', { retryable: false });
   }
   const view = new ByteView(bytes);
-  if (view.startsWith(0, PNG)) return image('png', readPngSize(view), maxPixels);
-  if (view.startsWith(0, JPEG)) return image('jpeg', readJpegSize(view), maxPixels);
+  if (view.startsWith(0, PNG)) return image('png', readPngSize(view));
+  if (view.startsWith(0, JPEG)) return image('jpeg', readJpegSize(view));
   const head = view.ascii(0, Math.min(12, view.length)) ?? '';
-  if (head.startsWith('GIF87a') || head.startsWith('GIF89a'))
-    return image('gif', readGifSize(view), maxPixels);
-  if (head.startsWith('RIFF') && head.slice(8, 12) === 'WEBP') {
-    return image('webp', readWebpSize(view), maxPixels);
-  }
+  if (head.startsWith('GIF87a') || head.startsWith('GIF89a')) return image('gif', readGifSize(view));
+  if (head.startsWith('RIFF') && head.slice(8, 12) === 'WEBP') return image('webp', readWebpSize(view));
+  if (head.startsWith('II*\0') || head.startsWith('MM\0*')) return image('tiff', readTiffSize(view));
+  if (head.startsWith('BM') && view.length >= 26) return image('bmp', readBmpSize(view));
+  const heif = heifBrand(view);
+  if (heif !== undefined) return image(heif, readHeifSize(view));
   if (/^(RIFF|RF64|BW64)$/.test(head.slice(0, 4)) && head.slice(8, 12) === 'WAVE') return readWavInfo(view);
   const mp3 = locateMp3Audio(view);
   if (mp3 !== undefined) return readMp3Info(view, mp3);
@@ -59,19 +52,11 @@ export function inspectMedia(bytes: Uint8Array, options: InspectMediaOptions = {
   }
   throw new MediaCompletionsError(
     'unsupported_media_type',
-    `Unsupported media: found ${describeUnknownBytes(bytes)}; expected PNG, JPEG, GIF, WEBP, WAV or MP3.`,
+    `Unsupported media: found ${describeUnknownBytes(bytes)}; expected PNG, JPEG, GIF, WEBP, HEIC, AVIF, TIFF, BMP, WAV or MP3.`,
     { retryable: false },
   );
 }
 
-function image(format: ImageFormat, size: { width: number; height: number }, maxPixels: number): ImageInfo {
-  const pixels = size.width * size.height;
-  if (pixels > maxPixels) {
-    throw new MediaCompletionsError(
-      'media_too_large_pixels',
-      `${format.toUpperCase()} declares ${size.width}x${size.height} pixels, more than the limit of ${maxPixels}.`,
-      { retryable: false },
-    );
-  }
+function image(format: ImageFormat, size: { width: number; height: number }): ImageInfo {
   return { kind: 'image', format, mimeType: `image/${format}`, width: size.width, height: size.height };
 }

@@ -4,10 +4,13 @@ import { ByteView } from '../../../src/core/media/ByteView';
 import { describeUnknownBytes } from '../../../src/core/media/describeUnknownBytes';
 import { inspectMedia } from '../../../src/core/media/inspectMedia';
 import type { MediaInfo } from '../../../src/core/media/MediaInfo';
+import { readBmpSize } from '../../../src/core/media/readBmpSize';
 import { readGifSize } from '../../../src/core/media/readGifSize';
+import { heifBrand, readHeifSize } from '../../../src/core/media/readHeifInfo';
 import { readJpegSize } from '../../../src/core/media/readJpegSize';
 import { locateMp3Audio, readMp3FrameHeader, readMp3Info } from '../../../src/core/media/readMp3Info';
 import { readPngSize } from '../../../src/core/media/readPngSize';
+import { readTiffSize } from '../../../src/core/media/readTiffSize';
 import { readWavInfo, readWavLayout } from '../../../src/core/media/readWavInfo';
 import { readWebpSize } from '../../../src/core/media/readWebpSize';
 import { png } from '../../fixtures/badInputs';
@@ -51,6 +54,10 @@ const READERS: readonly [string, Reader][] = [
     },
   ],
   ['readMp3FrameHeader', (view) => readMp3FrameHeader(view, 0)],
+  ['readTiffSize', readTiffSize],
+  ['readBmpSize', readBmpSize],
+  ['readHeifSize', readHeifSize],
+  ['heifBrand', heifBrand],
 ];
 
 function expectSaneSize(value: unknown): void {

@@ -1,5 +1,6 @@
 import { MediaCompletionsError } from '../../../src/core/errors';
 import { inspectMedia } from '../../../src/core/media/inspectMedia';
+import { bmp, encodeOther, heic } from '../../fixtures/imageKinds';
 import { MP3_FRAME_SECONDS, encodeImage, gif, id3Tag, mp3Frames, wav } from './fixtures';
 
 function errorOf(action: () => unknown): MediaCompletionsError {
@@ -45,23 +46,52 @@ describe('inspectMedia: images', () => {
     expect(inspectMedia(withSegment)).toMatchObject({ width: 64, height: 48 });
   });
 
-  it('accepts a single-frame GIF even with a loop extension, and rejects an animated one', () => {
+  it('reads a GIF whether still or animated: the converter counts frames, not the header reader', () => {
     expect(inspectMedia(gif(1, { loop: true }))).toMatchObject({ format: 'gif', width: 2, height: 3 });
-    const error = errorOf(() => inspectMedia(gif(3, { loop: true })));
-    expect(error.code).toBe('unsupported_media_type');
-    expect(error.message).toMatch(/Animated GIF/);
-    expect(error.retryable).toBe(false);
+    expect(inspectMedia(gif(3, { loop: true }))).toMatchObject({ format: 'gif', width: 2, height: 3 });
   });
 
-  it('rejects absurd pixel counts with a configurable limit', async () => {
+  it('reports declared sizes as they are: the decode budget, not the header reader, refuses', async () => {
     const png = await encodeImage('png', 10, 10);
     const huge = Buffer.from(png);
     huge.writeUInt32BE(100000, 16);
     huge.writeUInt32BE(100000, 20);
-    expect(errorOf(() => inspectMedia(huge)).code).toBe('media_too_large_pixels');
-    expect(errorOf(() => inspectMedia(png, { maxPixels: 99 })).code).toBe('media_too_large_pixels');
-    expect(inspectMedia(png, { maxPixels: 100 })).toMatchObject({ width: 10 });
-    expect(() => inspectMedia(png, { maxPixels: 0 })).toThrow(RangeError);
+    expect(inspectMedia(huge)).toMatchObject({ format: 'png', width: 100000, height: 100000 });
+  });
+
+  it.each([
+    ['heic', () => Promise.resolve(heic()), 320, 240],
+    ['avif', async () => encodeOther('avif', 300, 200), 300, 200],
+    ['tiff', async () => encodeOther('tiff', 300, 200), 300, 200],
+    ['bmp', async () => bmp(300, 200), 300, 200],
+  ] as const)('recognises %s and reads its size from the header', async (format, make, width, height) => {
+    expect(inspectMedia(await make())).toEqual({
+      kind: 'image',
+      format,
+      mimeType: `image/${format}`,
+      width,
+      height,
+    });
+  });
+
+  it('reads a big-endian TIFF header and a top-down BMP', async () => {
+    // MM, 42, IFD at 8; two entries: ImageWidth (SHORT) 7, ImageLength (LONG) 5; no next IFD.
+    const tiff = Buffer.alloc(8 + 2 + 2 * 12 + 4);
+    tiff.write('MM\0*', 0, 'latin1');
+    tiff.writeUInt32BE(8, 4);
+    tiff.writeUInt16BE(2, 8);
+    tiff.writeUInt16BE(256, 10);
+    tiff.writeUInt16BE(3, 12);
+    tiff.writeUInt32BE(1, 14);
+    tiff.writeUInt16BE(7, 18);
+    tiff.writeUInt16BE(257, 22);
+    tiff.writeUInt16BE(4, 24);
+    tiff.writeUInt32BE(1, 26);
+    tiff.writeUInt32BE(5, 30);
+    expect(inspectMedia(tiff)).toMatchObject({ format: 'tiff', width: 7, height: 5 });
+    const topDown = Buffer.from(await bmp(6, 4));
+    topDown.writeInt32LE(-4, 22);
+    expect(inspectMedia(topDown)).toMatchObject({ format: 'bmp', width: 6, height: 4 });
   });
 
   it.each([
@@ -268,11 +298,17 @@ describe('inspectMedia: other input', () => {
     ['hello, this is plain text\n', /text/],
     ['\x00\x01\x02\x03\x04\x05\x06\x07\x08', /00 01 02 03 04 05 06 07/],
     ['RIFF\x00\x00\x00\x00AVI LIST', /RIFF/],
-    ['\x00\x00\x00\x18ftypheic', /HEIC/],
+    ['\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2', /MP4/],
   ])('names what it found in unsupported_media_type: %j', (content, expected) => {
     const error = errorOf(() => inspectMedia(Buffer.from(content, 'latin1')));
     expect(error.code).toBe('unsupported_media_type');
     expect(error.message).toMatch(expected);
+  });
+
+  it('rejects a HEIC whose box tree ends before its size as invalid_media', () => {
+    expect(errorOf(() => inspectMedia(Buffer.from('\x00\x00\x00\x18ftypheic', 'latin1'))).code).toBe(
+      'invalid_media',
+    );
   });
 
   it('finishes quickly on large random input (bounded time)', () => {
