@@ -298,7 +298,7 @@ describe('inspectMedia: other input', () => {
     ['hello, this is plain text\n', /text/],
     ['\x00\x01\x02\x03\x04\x05\x06\x07\x08', /00 01 02 03 04 05 06 07/],
     ['RIFF\x00\x00\x00\x00AVI LIST', /RIFF/],
-    ['\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2', /MP4/],
+    ['\x00\x00\x01\x00\x01\x00\x10\x10', /ICO/],
   ])('names what it found in unsupported_media_type: %j', (content, expected) => {
     const error = errorOf(() => inspectMedia(Buffer.from(content, 'latin1')));
     expect(error.code).toBe('unsupported_media_type');
