@@ -4,6 +4,7 @@ import type { completions as Completions } from '../../src/functions/completions
 import type { processMediaBlob as ProcessMediaBlob } from '../../src/functions/processMediaBlob';
 import { id3Tag } from '../core/media/fixtures';
 import { expectValidErrorDocument, expectValidResultDocument } from '../support/documentSchemas';
+import { deliverToBlobTrigger } from '../support/deliverToBlobTrigger';
 import { functionsHarness, type FunctionsHarness } from '../support/functionsHarness';
 import { makeAudio, type AudioKind } from '../support/makeAudio';
 
@@ -23,16 +24,7 @@ afterAll(async () => {
 
 /** Uploads a blob and invokes the trigger as the host does. */
 async function deliver(name: string, bytes: Buffer): Promise<void> {
-  const { etag } = await h.blobs.upload(h.input, name, bytes, { contentType: 'application/octet-stream' });
-  await processMediaBlob(
-    bytes,
-    h.context('processMediaBlob', {
-      name,
-      blobTrigger: `${h.input}/${name}`,
-      properties: { eTag: etag.replaceAll('"', ''), length: bytes.length },
-      metadata: {},
-    }),
-  );
+  await deliverToBlobTrigger(h, processMediaBlob, name, bytes);
 }
 
 const read = async (name: string) => (await h.blobs.readJson(h.output, name))?.value;
