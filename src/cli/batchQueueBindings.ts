@@ -4,12 +4,20 @@ import type { QueueBinding } from './runQueueWorker';
 
 /** The Functions' own handlers, loaded only here: their modules register with `app` and read settings at load. */
 export async function batchQueueBindings(config: AppConfig): Promise<QueueBinding[]> {
+  // Without the host, `@azure/functions` warns that it switches to test mode and skips each registration. That is
+  // exactly what this worker does on purpose (it calls the handlers itself), so those lines are dropped.
+  const warn = console.warn;
+  console.warn = (...args: unknown[]): void => {
+    if (!String(args[0]).includes('"@azure/functions" package')) warn(...args);
+  };
   const [items, plan, finalize, poison] = await Promise.all([
     import('../functions/processBatchItem'),
     import('../functions/planBatch'),
     import('../functions/finalizeBatch'),
     import('../functions/batchPoison'),
-  ]);
+  ]).finally(() => {
+    console.warn = warn;
+  });
   const queue = config.batch.queue;
   return [
     { queue: batchQueueNames.plan(queue), functionName: 'planBatch', handler: plan.planBatch },
