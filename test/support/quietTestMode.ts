@@ -6,3 +6,8 @@ const warn = console.warn.bind(console);
 console.warn = (...args: unknown[]): void => {
   if (!String(args[0]).includes('"@azure/functions" package')) warn(...args);
 };
+// The library's own debug line when src/index.ts enables HTTP streaming (the host would take it; here the console).
+const debug = console.debug.bind(console);
+console.debug = (...args: unknown[]): void => {
+  if (args[0] !== 'HTTP streaming enabled.') debug(...args);
+};
