@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { authorizeBlobPrefix } from '../access/authorizeBlobPrefix';
 import { authorizeBlobReference } from '../access/authorizeBlobReference';
 import { authorizeContainer } from '../access/authorizeContainer';
-import { MediaCompletionsError } from '../errors';
+import { isMediaCompletionsError, MediaCompletionsError } from '../errors';
 import type { BatchDeps } from './BatchDeps';
 import type { PlanMessage } from './BatchMessage';
 import type { BatchRecord, BatchSource } from './BatchRecord';
@@ -82,7 +82,15 @@ async function resolveSource(deps: BatchDeps, source: BatchRequest['source']): P
     );
   }
   const manifest = { container, name, etag: properties.etag };
-  const duplicate = await findDuplicateCustomId(deps.blocks, manifest);
+  const duplicate = await findDuplicateCustomId(deps.blocks, manifest).catch((error: unknown) => {
+    if (isMediaCompletionsError(error) && error.code === 'source_changed') {
+      throw new MediaCompletionsError(
+        'invalid_batch_request',
+        'Invalid batch request: the manifest changed while it was read; send the request again.',
+      );
+    }
+    throw error;
+  });
   if (duplicate !== undefined) {
     throw new MediaCompletionsError(
       'duplicate_custom_id',
