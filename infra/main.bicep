@@ -35,7 +35,7 @@ param inputContainerName string = 'media-in'
 param outputContainerName string = 'media-out'
 param batchQueueName string = 'media-batch'
 
-@description('Model to deploy. gpt-4o reads images but not audio; for audio use an audio-capable model (see README).')
+@description('Model to deploy. gpt-4o reads images but not audio; for audio use an audio-capable model (see docs/deployment.md).')
 param modelName string = 'gpt-4o'
 param modelVersion string = '2024-11-20'
 

@@ -96,7 +96,7 @@ export function registerEmulatorCommand(program: Command): void {
       'require Bearer JWTs whose aud is this audience or scope, e.g. https://cognitiveservices.azure.com',
     )
     .addOption(
-      new Option('--model <profile>', 'model profile (see the README)')
+      new Option('--model <profile>', 'model profile (see docs/emulator.md)')
         .choices(Object.keys(MODEL_PROFILES))
         .default(DEFAULT_MODEL_PROFILE),
     )
