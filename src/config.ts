@@ -5,6 +5,7 @@ import type { BatchSettings } from './core/batch/BatchSettings';
 import type { AnimatedImagePolicy } from './core/media/prepareImageForModel';
 import type { PipelineSettings } from './core/PipelineSettings';
 import type { ImageDetail } from './core/ports/ModelGateway';
+import type { TokenLimitSetting } from './core/retry/TokenLimitParameter';
 
 /** A storage connection in either form the Functions host reads for a connection prefix. */
 export type StorageConnection =
@@ -113,6 +114,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     audioPrompt: r.text('MEDIA_AUDIO_PROMPT', 'Transcribe this audio, then summarize it in one sentence.'),
     imageDetail: r.oneOf<ImageDetail>('MEDIA_IMAGE_DETAIL', 'auto', ['auto', 'low', 'high']),
     maxTokens,
+    maxTokensParameter: r.oneOf<TokenLimitSetting>('MEDIA_MAX_TOKENS_PARAMETER', 'auto', [
+      'auto',
+      'max_tokens',
+      'max_completion_tokens',
+    ]),
     maxTokensCap,
     maxPromptChars: r.integer('MEDIA_MAX_PROMPT_CHARS', 4000, 1, 100_000),
     maxBytes: r.integer('MEDIA_MAX_BYTES', 20 * MiB, 1, 100 * MiB),
@@ -134,6 +140,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxDelayMs: r.integer('MEDIA_RETRY_MAX_DELAY_MS', 30_000, 0, 600_000),
       attemptTimeoutMs: r.integer('MEDIA_ATTEMPT_TIMEOUT_MS', 120_000, 100, 600_000),
       totalBudgetMs: r.integer('MEDIA_RETRY_BUDGET_MS', 240_000, 100, 1_800_000),
+      configurationBackoffMs: r.integer('MEDIA_CONFIGURATION_BACKOFF_MS', 30_000, 0, 3_600_000),
     },
     // With the default budget a claim lives 5 minutes, the default functionTimeout: no run outlives it.
     claimMarginMs: r.integer('MEDIA_CLAIM_MARGIN_MS', 60_000, 0, 3_600_000),

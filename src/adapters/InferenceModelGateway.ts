@@ -1,6 +1,7 @@
 import type { GetChatCompletionsBodyParam, ModelClient } from '@azure-rest/ai-inference';
 import { createSseStream } from '@azure/core-sse';
 import { MediaCompletionsError } from '../core/errors';
+import { sanitizeServiceMessage } from '../core/retry/sanitizeServiceMessage';
 import { chatRequestBody } from './chatRequestBody';
 import type {
   ChatRequest,
@@ -25,7 +26,7 @@ export class InferenceModelGateway implements ModelGateway {
     }, options.timeoutMs);
     try {
       // The SDK sends a function body as the stream it returns, calling it again for each of its own retries.
-      const body = chatRequestBody(request);
+      const body = chatRequestBody(request, {}, options.maxTokensName);
       const response = await this.client.pathUnchecked('/chat/completions').post({
         body: body.stream,
         contentType: 'application/json',
@@ -37,19 +38,7 @@ export class InferenceModelGateway implements ModelGateway {
       for (const [name, value] of Object.entries(response.headers)) headers[name.toLowerCase()] = value;
       return { status: Number(response.status), headers, body: response.body as unknown };
     } catch (error) {
-      if (abort.signal.aborted) {
-        throw new MediaCompletionsError(
-          'timeout',
-          `The model did not answer within ${options.timeoutMs} ms.`,
-          {
-            retryable: true,
-          },
-        );
-      }
-      // No `cause`: the SDK's error holds the request, i.e. the key and the whole data URL.
-      throw new MediaCompletionsError('network_error', `The model request failed (${describe(error)}).`, {
-        retryable: true,
-      });
+      throw transportError(error, abort, options.timeoutMs);
     } finally {
       clearTimeout(timer);
     }
@@ -63,7 +52,11 @@ export class InferenceModelGateway implements ModelGateway {
     let streaming = false;
     try {
       // `stream_options` is not in the SDK's types; Azure OpenAI reads it, other models get it passed through.
-      const body = chatRequestBody(request, { stream: true, stream_options: { include_usage: true } });
+      const body = chatRequestBody(
+        request,
+        { stream: true, stream_options: { include_usage: true } },
+        options.maxTokensName,
+      );
       const response = await this.client
         .path('/chat/completions')
         .post({
@@ -115,7 +108,17 @@ async function* dataChunks(
   }
 }
 
+/** What @azure/identity throws when no token can be had (no managed identity, not signed in, refused). */
+const CREDENTIAL_ERRORS = new Set([
+  'CredentialUnavailableError',
+  'AuthenticationError',
+  'AggregateAuthenticationError',
+  'AuthenticationRequiredError',
+]);
+
 function transportError(error: unknown, abort: AbortController, timeoutMs: number): MediaCompletionsError {
+  const credential = credentialError(error);
+  if (credential !== undefined) return credential;
   if (abort.signal.aborted) {
     return new MediaCompletionsError('timeout', `The model did not answer within ${timeoutMs} ms.`, {
       retryable: true,
@@ -130,6 +133,25 @@ function transportError(error: unknown, abort: AbortController, timeoutMs: numbe
   return new MediaCompletionsError('network_error', `The model request failed (${describe(error)}).`, {
     retryable: true,
   });
+}
+
+/**
+ * A credential that cannot get a token: no retry helps until the identity is set up, so it is reported at once
+ * as a configuration fault with the credential chain's own message (which names each credential tried and why
+ * it failed; it holds no token). Bearer tokens over plain http are refused by the SDK before any token is asked.
+ */
+function credentialError(error: unknown): MediaCompletionsError | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const insecure = /not permitted for non-TLS/i.test(error.message);
+  if (!CREDENTIAL_ERRORS.has(error.name) && !insecure) return undefined;
+  const hint = insecure
+    ? 'use an https endpoint or set AZURE_INFERENCE_CREDENTIAL'
+    : 'sign in (az login / azd auth login) or give the app a managed identity (AZURE_CLIENT_ID for a user-assigned one), or set AZURE_INFERENCE_CREDENTIAL';
+  return new MediaCompletionsError(
+    'credential_unavailable',
+    `No token for the model: ${hint}. The credential said: ${sanitizeServiceMessage(error.message)}`,
+    { errorClass: 'configuration' },
+  );
 }
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<string> {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { ChatContentPart, ChatMessage, ChatRequest } from '../core/ports/ModelGateway';
+import type { TokenLimitName } from '../core/retry/TokenLimitParameter';
 
 /** A JSON request body that can be produced again for every attempt, with its exact length in bytes. */
 export interface StreamedBody {
@@ -21,16 +22,21 @@ const CHUNK_BYTES = 3 * 64 * 1024;
 /**
  * The chat completions body with each media item's base64 encoded chunk by chunk while it is sent: the data URL
  * (4/3 of the file) and the JSON text around it (as much again, and again as UTF-8) never exist in memory. Only
- * the media bytes are held, and a few hundred KiB at a time are in flight. `extra` adds top-level fields (e.g. `stream`).
+ * the media bytes are held, and a few hundred KiB at a time are in flight. `extra` adds top-level fields (e.g. `stream`);
+ * `maxTokensName` is the field the token limit goes under.
  */
-export function chatRequestBody(request: ChatRequest, extra: Record<string, unknown> = {}): StreamedBody {
+export function chatRequestBody(
+  request: ChatRequest,
+  extra: Record<string, unknown> = {},
+  maxTokensName: TokenLimitName = 'max_tokens',
+): StreamedBody {
   const media: Uint8Array[] = [];
   // A random marker stands in for each base64 payload; no prompt can contain it by chance.
   const marker = `@${randomUUID()}:`;
   const placeholder = (bytes: Uint8Array): string => `${marker}${media.push(bytes) - 1}@`;
   const json = JSON.stringify({
     messages: request.messages.map((message) => toJsonMessage(message, placeholder)),
-    max_tokens: request.maxTokens,
+    [maxTokensName]: request.maxTokens,
     ...(request.model === undefined ? {} : { model: request.model }),
     ...extra,
   });

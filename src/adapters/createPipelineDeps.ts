@@ -1,6 +1,8 @@
 import type { AppConfig } from '../config';
 import type { Logger } from '../core/ports/Logger';
 import type { PipelineDeps } from '../core/processBlob';
+import { ModelCircuitBreaker } from '../core/retry/ModelCircuitBreaker';
+import { TokenLimitParameter } from '../core/retry/TokenLimitParameter';
 import { createBlobStore } from './createBlobStore';
 import { createModelGateway } from './createModelGateway';
 import { FfmpegAudioConverter } from './FfmpegAudioConverter';
@@ -10,7 +12,7 @@ import { systemClock } from './systemClock';
 /** The clients behind the ports; build them once per process and share them across invocations. */
 export type PipelineClients = Pick<
   PipelineDeps,
-  'blobs' | 'model' | 'clock' | 'settings' | 'images' | 'audio'
+  'blobs' | 'model' | 'clock' | 'settings' | 'images' | 'audio' | 'breaker' | 'tokenLimit'
 >;
 
 export async function createPipelineClients(config: AppConfig): Promise<PipelineClients> {
@@ -18,14 +20,18 @@ export async function createPipelineClients(config: AppConfig): Promise<Pipeline
     createBlobStore(config.storage),
     createModelGateway(config.inference),
   ]);
+  const { pipeline } = config;
   return {
     blobs,
     model,
     clock: systemClock,
-    settings: config.pipeline,
+    settings: pipeline,
     // One image converter per process: its decode limits hold for every invocation on the instance.
-    images: new SharpImageConverter(config.pipeline.imageDecode),
+    images: new SharpImageConverter(pipeline.imageDecode),
     audio: new FfmpegAudioConverter(),
+    // Process-wide on purpose: what one invocation learns about the model's configuration holds for all.
+    breaker: new ModelCircuitBreaker(systemClock, pipeline.retry.configurationBackoffMs),
+    tokenLimit: new TokenLimitParameter(pipeline.maxTokensParameter),
   };
 }
 

@@ -11,6 +11,7 @@ import { finalizeBatchPage } from '../core/batch/finalizeBatchPage';
 import { getBatchStatus } from '../core/batch/getBatchStatus';
 import { planBatchPage } from '../core/batch/planBatchPage';
 import { runBatchItem } from '../core/batch/runBatchItem';
+import { isConfigurationFault, type MediaCompletionsError } from '../core/errors';
 
 export interface RunBatchOptions {
   request: BatchRequest;
@@ -25,7 +26,8 @@ export interface RunBatchOptions {
  * Runs a batch in this process with the same core as the Functions (create, plan page by page, process items,
  * count, finalize), over an in-memory queue instead of Storage Queues, so the documents and JSONL files are the
  * same. At most one planned page waits in memory. A failed item is retried up to `maxDequeueCount` times, then
- * recorded, as the host would.
+ * recorded, as the host would. A configuration fault stops the run at once (its message is the first line
+ * written after the batch id); the batch is left unfinished, with no item counted as failed for it.
  */
 export async function runBatch(deps: Omit<BatchDeps, 'queue'>, options: RunBatchOptions): Promise<BatchView> {
   const queue = new MemoryWorkQueue();
@@ -42,7 +44,13 @@ export async function runBatch(deps: Omit<BatchDeps, 'queue'>, options: RunBatch
     if (view === undefined) throw new Error(`Batch ${record.id} disappeared.`);
     return view;
   };
-  if (created) await drain(local, queue, names, options, record.id);
+  const fault = created ? await drain(local, queue, names, options, record.id) : undefined;
+  if (fault !== undefined) {
+    options.write(
+      `${fault.message}\nBatch ${record.id} stopped: no item was counted as failed for this. After fixing it, ` +
+        'run the same command with --force.\n',
+    );
+  }
   const view = await status();
   options.write(summary(view));
   return view;
@@ -54,13 +62,21 @@ async function drain(
   names: { plan: string; item: string; finalize: string },
   options: RunBatchOptions,
   id: string,
-): Promise<void> {
+): Promise<MediaCompletionsError | undefined> {
   const limit = pLimit(options.concurrency);
   const running = new Set<Promise<void>>();
   const progress = options.progress ? startProgress(deps, id) : undefined;
   const deliveries = new Map<number, number>();
+  // A configuration fault fails every item alike: stop taking work (the model is called no more), leave the
+  // items uncounted, and report the fault once.
+  let fault: MediaCompletionsError | undefined;
   try {
     for (;;) {
+      fault ??= deps.breaker?.lastFault;
+      if (fault !== undefined) {
+        await Promise.all(running);
+        return fault;
+      }
       const plan = limit.pendingCount < deps.batch.planPageSize ? queue.take(names.plan) : undefined;
       if (plan !== undefined) {
         await planBatchPage(deps, parseBatchMessage(plan, 'plan'));
@@ -76,6 +92,10 @@ async function drain(
             await runBatchItem(deps, item, { dequeueCount });
             deliveries.delete(item.index);
           } catch (error) {
+            if (isConfigurationFault(error)) {
+              fault ??= error;
+              return;
+            }
             if (dequeueCount >= deps.batch.maxDequeueCount) throw error;
             await queue.send(names.item, item);
           }
@@ -88,7 +108,7 @@ async function drain(
         continue;
       }
       const finalize = queue.take(names.finalize);
-      if (finalize === undefined) break;
+      if (finalize === undefined) return undefined;
       await finalizeBatchPage(deps, parseBatchMessage(finalize, 'finalize'));
     }
   } finally {

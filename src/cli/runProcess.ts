@@ -3,7 +3,7 @@ import path from 'node:path';
 import { MultiBar, Presets } from 'cli-progress';
 import pLimit from 'p-limit';
 import type { CompletionOverrides } from '../core/CompletionOverrides';
-import { isMediaCompletionsError } from '../core/errors';
+import { isConfigurationFault, isMediaCompletionsError, type MediaCompletionsError } from '../core/errors';
 import { processBlob, type PipelineDeps, type ProcessBlobOutcome } from '../core/processBlob';
 import { formatOutcome } from './formatOutcome';
 import { trackOwnClaims } from './trackOwnClaims';
@@ -33,10 +33,15 @@ export interface ProcessSummary {
   succeeded: number;
   skipped: number;
   failed: number;
-  /** Inputs left without a document (a transient failure outlasted the budget, or the blob changed). */
+  /**
+   * Inputs left without a document (a transient failure outlasted the budget, the blob changed, or a
+   * configuration fault stopped the run).
+   */
   unfinished: number;
   /** Inputs not started or not finished because the run was interrupted (`signal`). */
   interrupted: number;
+  /** The configuration fault that stopped the run, if one did (its message names the setting to fix). */
+  configurationFault?: MediaCompletionsError;
 }
 
 /**
@@ -90,8 +95,14 @@ export async function runProcess(deps: PipelineDeps, options: RunProcessOptions)
         } catch (error) {
           if (stopped()) return;
           summary.unfinished++;
-          const reason = isMediaCompletionsError(error) ? `${error.code}: ${error.message}` : String(error);
-          print(`== ${source}\nNOT FINISHED (no document written; run again later) ${reason}\n\n`);
+          // After the first configuration fault the breaker answers for the model (no call), so the inputs
+          // still go through the idempotency check: what is done is reported as done, the rest is left as is.
+          if (isConfigurationFault(error)) {
+            noteConfigurationFault(summary, error, print);
+          } else {
+            const reason = isMediaCompletionsError(error) ? `${error.code}: ${error.message}` : String(error);
+            print(`== ${source}\nNOT FINISHED (no document written; run again later) ${reason}\n\n`);
+          }
         }
         bar?.increment();
       }),
@@ -110,7 +121,10 @@ export async function runProcess(deps: PipelineDeps, options: RunProcessOptions)
   options.write(
     `${summary.total} input(s): ${summary.succeeded} succeeded, ${summary.skipped} already done, ` +
       `${summary.failed} failed (error documents), ${summary.unfinished} not finished` +
-      `${summary.interrupted > 0 ? `, ${summary.interrupted} interrupted` : ''}.\n`,
+      `${summary.interrupted > 0 ? `, ${summary.interrupted} interrupted` : ''}` +
+      (summary.configurationFault === undefined
+        ? '.\n'
+        : ' (configuration fault above: nothing was recorded for them; run again after the fix).\n'),
   );
   return summary;
 }
@@ -129,6 +143,17 @@ function aborted(signal: AbortSignal | undefined): Promise<boolean> {
         { once: true },
       );
   });
+}
+
+/** One line for the run, not one identical line per input: the first fault is printed, the others counted. */
+function noteConfigurationFault(
+  summary: ProcessSummary,
+  error: MediaCompletionsError,
+  print: (text: string) => void,
+): void {
+  if (summary.configurationFault !== undefined) return;
+  summary.configurationFault = error;
+  print(`${error.message}\n\n`);
 }
 
 function count(summary: ProcessSummary, outcome: ProcessBlobOutcome): void {

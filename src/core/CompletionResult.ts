@@ -11,8 +11,14 @@ export interface CompletionResult {
   request: RequestSummary;
   /** The model that answered (versioned, e.g. `gpt-4o-2024-05-13`), as the service reports it. */
   model: string | null;
+  /** `null` when the model refused (see `refusal`) or sent no text. */
   completion: string | null;
+  /** The model's refusal (`message.refusal`), when it declined to answer; its `content` is then empty. */
+  refusal?: string;
+  /** `stop`, `length`, `content_filter`, ... as the service reports it. */
   finishReason: string | null;
+  /** Categories the content filter flagged in the answer (`content_filter_results`), when any were. */
+  filteredCategories?: string[];
   /** The service's usage object, verbatim. */
   usage: unknown;
   requestId: string | null;

@@ -1,5 +1,6 @@
 import type { AnimatedImagePolicy } from './media/prepareImageForModel';
 import type { ImageDetail } from './ports/ModelGateway';
+import type { TokenLimitSetting } from './retry/TokenLimitParameter';
 
 export interface RetrySettings {
   /** Attempts in all, the first included. */
@@ -11,6 +12,11 @@ export interface RetrySettings {
   attemptTimeoutMs: number;
   /** Wall-clock budget for all attempts and waits; kept below the function timeout. */
   totalBudgetMs: number;
+  /**
+   * `MEDIA_CONFIGURATION_BACKOFF_MS`: after a configuration fault (401, 403, missing deployment, ...), how long
+   * the process makes no model call at all (see ModelCircuitBreaker).
+   */
+  configurationBackoffMs: number;
 }
 
 export interface ImageDecodeSettings {
@@ -35,6 +41,8 @@ export interface PipelineSettings {
   audioPrompt: string;
   imageDetail: ImageDetail;
   maxTokens: number;
+  /** `MEDIA_MAX_TOKENS_PARAMETER`: the field `maxTokens` is sent as, or `auto` to learn it from the model. */
+  maxTokensParameter: TokenLimitSetting;
   /** Highest `max_tokens` an override may ask for. */
   maxTokensCap: number;
   /** Longest `prompt` or `system` an override may give. */

@@ -8,6 +8,9 @@ import type { Logger } from './ports/Logger';
 import type { ModelGateway } from './ports/ModelGateway';
 import { prepareCompletion, type CompleteInput } from './prepareCompletion';
 import { callModelWithRetry } from './retry/callModelWithRetry';
+import type { ModelCircuitBreaker } from './retry/ModelCircuitBreaker';
+import type { TokenLimitParameter } from './retry/TokenLimitParameter';
+import { filteredCategories } from './filteredCategories';
 import { isRecord } from './isRecord';
 
 export type { CompleteInput, MediaInput } from './prepareCompletion';
@@ -26,6 +29,10 @@ export interface CompleteDeps {
    * accepts are sent as they are, the others refused.
    */
   images?: ImageConverter;
+  /** The process's breaker after configuration faults (see ModelCircuitBreaker); absent: none. */
+  breaker?: ModelCircuitBreaker;
+  /** The process's token limit parameter name (see TokenLimitParameter); absent: `max_tokens`. */
+  tokenLimit?: TokenLimitParameter;
 }
 
 /**
@@ -52,18 +59,31 @@ export async function complete(deps: CompleteDeps, input: CompleteInput): Promis
   };
 }
 
-type CompletionBody = Pick<CompletionResult, 'model' | 'completion' | 'finishReason' | 'usage'>;
+type CompletionBody = Pick<
+  CompletionResult,
+  'model' | 'completion' | 'refusal' | 'finishReason' | 'filteredCategories' | 'usage'
+>;
 
+/**
+ * The first choice of a chat completion. A refusal (`content` null or empty, `message.refusal` set) is kept as
+ * such, never as an empty completion; a `content_filter` finish keeps the flagged categories; `usage` is copied
+ * verbatim (its `*_tokens_details` and totals that are not the sum of the parts included).
+ */
 function readCompletionBody(body: unknown, attempts: number): CompletionBody {
   const choice = isRecord(body) && Array.isArray(body.choices) ? (body.choices[0] as unknown) : undefined;
   if (!isRecord(body) || !isRecord(choice)) {
     throw new ModelCallError('invalid_model_response', 'The model answered without any choices.', attempts);
   }
   const message = isRecord(choice.message) ? choice.message : {};
+  const content = typeof message.content === 'string' ? message.content : null;
+  const refusal = typeof message.refusal === 'string' && message.refusal !== '' ? message.refusal : undefined;
+  const filtered = filteredCategories(choice.content_filter_results);
   return {
     model: typeof body.model === 'string' ? body.model : null,
-    completion: typeof message.content === 'string' ? message.content : null,
+    completion: refusal !== undefined && content === '' ? null : content,
+    ...(refusal === undefined ? {} : { refusal }),
     finishReason: typeof choice.finish_reason === 'string' ? choice.finish_reason : null,
+    ...(filtered.length === 0 ? {} : { filteredCategories: filtered }),
     usage: body.usage ?? null,
   };
 }

@@ -26,8 +26,13 @@ export interface ResultDocument {
   sent: SentMedia;
   request: RequestSummary;
   model: string | null;
+  /** `null` when the model refused or sent no text. */
   completion: string | null;
+  /** The model's refusal text, when it declined to answer. */
+  refusal?: string;
   finishReason: string | null;
+  /** Categories the content filter flagged in the answer (with `finishReason: "content_filter"`). */
+  filteredCategories?: string[];
   usage: unknown;
   requestId: string | null;
   /** Model attempts, retries included. */

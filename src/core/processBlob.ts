@@ -46,8 +46,9 @@ export type ProcessBlobOutcome =
  * The blob pipeline, shared by the trigger, the CLI and batch: properties → idempotency check → size cap →
  * claim → download → `complete` → result document (or error document for permanent failures) → release.
  *
- * @throws MediaCompletionsError with `retryable: true` when transient failures outlast the retry budget: no
- *   document is written, and the caller should let the host retry. InProgressError (`in_progress`, retryable)
+ * @throws MediaCompletionsError with `retryable: true` when transient failures outlast the retry budget, or at
+ *   once for a configuration fault (`errorClass: 'configuration'`): no document is written, and the caller
+ *   should let the host retry. InProgressError (`in_progress`, retryable)
  *   when another delivery holds a live claim for the same source ETag: no model call was made.
  */
 export async function processBlob(deps: PipelineDeps, input: ProcessBlobInput): Promise<ProcessBlobOutcome> {
@@ -149,6 +150,11 @@ async function produceOutcome(
       overrides: { ...input.overrides, ...overridesFromMetadata(properties.metadata) },
     });
   } catch (error) {
+    // Only input faults are recorded. A configuration fault (a refused credential, a missing deployment, ...)
+    // says nothing about this input: it is retryable and rethrown with no document at all, so the idempotency
+    // check above finds nothing next time and a run after the fix processes the input. A retryable error
+    // document would do the same for the check, but would leave a misleading "failed" beside every input for
+    // what is one setting, and would have to be deleted again on success.
     if (isMediaCompletionsError(error) && !error.retryable) {
       return recordFailure(deps, location, withHash, error, existing.result);
     }
@@ -183,7 +189,8 @@ interface Existing {
 
 /**
  * A result for this ETag, or a permanent error for it, settles the blob. A retryable error document (the poison
- * handler's) does not: a later delivery may succeed.
+ * handler's `retries_exhausted`, which may stand for a configuration fault that is fixed since) does not: a
+ * later delivery or run may succeed.
  */
 async function readExisting(
   blobs: BlobStore,

@@ -1,4 +1,5 @@
 import type { ErrorDocument } from './documents';
+import type { MediaCompletionsError } from './errors';
 import { defaultOutputLocation, type OutputLocation } from './outputs/OutputLocation';
 import { sourceEtagOf } from './outputs/sourceEtagOf';
 import { writeOutcomeDocument } from './outputs/writeOutcomeDocument';
@@ -21,6 +22,8 @@ export interface PoisonBlobInput {
   etag: string | undefined;
   /** How many times the host ran the function on it. */
   deliveries: number;
+  /** A configuration fault this process saw last (see ModelCircuitBreaker), named in the message. */
+  lastFault?: MediaCompletionsError;
   output?: OutputLocation;
 }
 
@@ -60,7 +63,13 @@ export async function recordPoisonBlob(
     },
     error: {
       code: 'retries_exhausted',
-      message: `Processing failed ${input.deliveries} times with transient errors; the host stopped retrying.`,
+      message:
+        `Processing failed ${input.deliveries} times with transient errors; the host stopped retrying.` +
+        (input.lastFault === undefined
+          ? ''
+          : ` The model's configuration was at fault: ${input.lastFault.message}` +
+            ' After fixing it, run `media-completions process` (or upload the blob again).'),
+      // Never settles the input: the idempotency check lets a later run or upload process it.
       retryable: true,
       attempts: input.deliveries,
     },

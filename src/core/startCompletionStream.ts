@@ -1,5 +1,6 @@
 import type { CompleteDeps } from './complete';
 import type { CompletionStreamEvent } from './CompletionStreamEvent';
+import { filteredCategories } from './filteredCategories';
 import { isRecord } from './isRecord';
 import type { MediaInfo } from './media/MediaInfo';
 import { prepareCompletion, type CompleteInput } from './prepareCompletion';
@@ -50,10 +51,16 @@ export async function startCompletionStream(
   };
 }
 
+/**
+ * Azure's chunks: a first one with `choices: []` and only `prompt_filter_results`, content deltas, chunks that
+ * only annotate (`content_filter_results`, empty delta), a `finish_reason`, and a last one with `choices: []` and
+ * the `usage`. Refusal text arrives as `delta.refusal`.
+ */
 async function* completionEvents(chunks: AsyncIterable<unknown>): AsyncGenerator<CompletionStreamEvent> {
   let model: string | null = null;
   let finishReason: string | null = null;
   let usage: unknown = null;
+  const filtered = new Set<string>();
   for await (const chunk of chunks) {
     if (!isRecord(chunk)) continue;
     if (typeof chunk.model === 'string' && chunk.model !== '') model = chunk.model;
@@ -61,10 +68,14 @@ async function* completionEvents(chunks: AsyncIterable<unknown>): AsyncGenerator
     const choice: unknown = Array.isArray(chunk.choices) ? chunk.choices[0] : undefined;
     if (!isRecord(choice)) continue;
     if (typeof choice.finish_reason === 'string') finishReason = choice.finish_reason;
+    for (const category of filteredCategories(choice.content_filter_results)) filtered.add(category);
     const delta = isRecord(choice.delta) ? choice.delta : {};
     if (typeof delta.content === 'string' && delta.content !== '') {
       yield { type: 'delta', content: delta.content };
     }
+    if (typeof delta.refusal === 'string' && delta.refusal !== '') {
+      yield { type: 'refusal', refusal: delta.refusal };
+    }
   }
-  yield { type: 'done', model, finishReason, usage };
+  yield { type: 'done', model, finishReason, filteredCategories: [...filtered], usage };
 }

@@ -15,6 +15,17 @@ export interface EmulatorOptions {
    * `https://cognitiveservices.azure.com/.default` is accepted too. Unset: any token passes.
    */
   expectedAudience?: string;
+  /**
+   * Deployment names `/openai/deployments/<name>/...` serves; others get 404 `DeploymentNotFound`. Unset: any.
+   */
+  deployments?: readonly string[];
+  /**
+   * Keys that authenticate but lack the role (`Cognitive Services User`): requests with them get 403
+   * `PermissionDenied`, as an identity does until its role assignment has propagated.
+   */
+  keysWithoutRole?: readonly string[];
+  /** `api-version` values served; others get 400 "API version not supported". Unset: any. */
+  apiVersions?: readonly string[];
   /** A built-in profile name (see MODEL_PROFILES) or a custom profile. Default `multimodal`. */
   model?: string | ModelProfile;
   /** Added before every chat completion answer: a fixed delay or a `[min, max]` range (uniform, seeded). */

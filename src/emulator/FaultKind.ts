@@ -7,6 +7,8 @@ export const FAULT_KINDS = [
   'reset',
   'hang',
   'content-filter',
+  /** 403 PermissionDenied, as while a new role assignment propagates (about 5 minutes). */
+  '403',
 ] as const;
 
 /** A failure the emulator can serve instead of an answer; `ok` answers normally. */

@@ -13,6 +13,8 @@ export interface ModelProfile {
   /** Image token rates: GPT-4o 85 + 170 per tile; GPT-4o mini 2833 + 5667 per tile. */
   imageBaseTokens: number;
   imageTileTokens: number;
+  /** Refuses `max_tokens` with 400 `unsupported_parameter` and takes `max_completion_tokens` (o-series). */
+  requiresMaxCompletionTokens?: boolean;
 }
 
 const GPT_4O_RATES = { imageBaseTokens: 85, imageTileTokens: 170 };
@@ -50,6 +52,16 @@ export const MODEL_PROFILES: Readonly<Record<string, ModelProfile>> = {
     maxImagesPerTurn: 10,
     imageBaseTokens: 2833,
     imageTileTokens: 5667,
+  },
+  'o4-mini': {
+    name: 'o4-mini',
+    model: 'o4-mini-2025-04-16',
+    provider: 'OpenAI',
+    acceptsImages: true,
+    acceptsAudio: false,
+    maxImagesPerTurn: 10,
+    requiresMaxCompletionTokens: true,
+    ...GPT_4O_RATES,
   },
   'gpt-4o-audio': {
     name: 'gpt-4o-audio',

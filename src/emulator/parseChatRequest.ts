@@ -6,6 +6,7 @@ import { inspectReceivedImage } from './inspectReceivedImage';
 import type { ModelProfile } from './modelProfiles';
 import { AudioProbeError, probeAudio } from './probeAudio';
 import type { ReceivedMedia } from './ReceivedMedia';
+import { maxTokensUnsupported } from './serviceErrors';
 import { ServiceResponseError } from './ServiceResponseError';
 
 const ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool']);
@@ -81,17 +82,22 @@ export async function parseChatRequest(body: unknown, profile: ModelProfile): Pr
     media: received,
     promptText: prompt.join(' '),
     allText: allText.join('\n'),
-    maxTokens: readMaxTokens(body),
+    maxTokens: readMaxTokens(body, profile),
     stream: readBoolean(body, 'stream'),
     includeUsage: isObject(body.stream_options) && body.stream_options.include_usage === true,
   };
 }
 
-function readMaxTokens(body: Json): number | undefined {
-  const value = body.max_tokens;
+/** `max_tokens`, or `max_completion_tokens` (which o-series profiles require instead). */
+function readMaxTokens(body: Json, profile: ModelProfile): number | undefined {
+  if (profile.requiresMaxCompletionTokens === true && body.max_tokens !== undefined) {
+    throw maxTokensUnsupported();
+  }
+  const name = body.max_completion_tokens === undefined ? 'max_tokens' : 'max_completion_tokens';
+  const value = body[name];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw ServiceResponseError.badRequest("'max_tokens' must be a positive integer.", 'max_tokens');
+    throw ServiceResponseError.badRequest(`'${name}' must be a positive integer.`, name);
   }
   return value;
 }

@@ -86,3 +86,48 @@ export function missingApiVersion(): ServiceResponseError {
     'MissingApiVersionParameter',
   );
 }
+
+/** Azure OpenAI's answer while the identity lacks the role (or its assignment has not propagated yet). */
+export function permissionDenied(): ServiceResponseError {
+  return new ServiceResponseError(403, {
+    error: {
+      code: 'PermissionDenied',
+      message:
+        'The principal `00000000-0000-0000-0000-000000000000` lacks the required data action ' +
+        '`Microsoft.CognitiveServices/accounts/OpenAI/deployments/chat/completions/action` to perform ' +
+        '`POST /openai/deployments/{deployment-id}/chat/completions` operation.',
+    },
+  });
+}
+
+/** Azure OpenAI's answer for a deployment name that does not exist (yet). */
+export function deploymentNotFound(): ServiceResponseError {
+  return new ServiceResponseError(404, {
+    error: {
+      code: 'DeploymentNotFound',
+      message:
+        'The API deployment for this resource does not exist. If you created the deployment within the last 5 ' +
+        'minutes, please wait a moment and try again.',
+    },
+  });
+}
+
+/** The answer for an `api-version` the service does not serve. */
+export function apiVersionNotSupported(): ServiceResponseError {
+  return new ServiceResponseError(400, {
+    error: { code: 'BadRequest', message: 'API version not supported' },
+  });
+}
+
+/** What newer models (o-series and later) answer to `max_tokens`. */
+export function maxTokensUnsupported(): ServiceResponseError {
+  return new ServiceResponseError(400, {
+    error: {
+      message:
+        "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.",
+      type: 'invalid_request_error',
+      param: 'max_tokens',
+      code: 'unsupported_parameter',
+    },
+  });
+}

@@ -19,8 +19,11 @@ import { seededRandom } from './seededRandom';
 import {
   SAFE_FILTER_RESULTS,
   UNAUTHORIZED_BODY,
+  apiVersionNotSupported,
   contentFiltered,
+  deploymentNotFound,
   internalServerError,
+  permissionDenied,
   missingApiVersion,
   notFound,
   serviceUnavailable,
@@ -31,6 +34,7 @@ import { TokenBucket } from './TokenBucket';
 
 const CHAT_ROUTE = /^(?:\/models|\/openai\/deployments\/[^/]+)?\/chat\/completions$/;
 const INFO_ROUTE = /^(?:\/models)?\/info$/;
+const DEPLOYMENT_ROUTE = /^\/openai\/deployments\/([^/]+)\//;
 /** Ten 20 MB images as base64 in JSON fit; beyond this the body is refused before it is parsed. */
 const MAX_BODY_BYTES = 300 * 1024 * 1024;
 const MAX_SUMMARIES = 1000;
@@ -199,6 +203,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         return serviceUnavailable(faultRetryAfterMs);
       case 'content-filter':
         return contentFiltered();
+      case '403':
+        return permissionDenied();
       default:
         return undefined;
     }
@@ -314,10 +320,25 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       const isInfo = INFO_ROUTE.test(url.pathname);
       if ((!isChat && !isInfo) || (isChat && method !== 'POST') || (isInfo && method !== 'GET'))
         throw notFound();
+      const apiKey = request.headers['api-key'];
+      if (typeof apiKey === 'string' && options.keysWithoutRole?.includes(apiKey) === true) {
+        throw permissionDenied();
+      }
       if (!checkCredential(request.headers, credentialPolicy)) {
         throw new ServiceResponseError(401, UNAUTHORIZED_BODY);
       }
-      if (!url.searchParams.get('api-version')) throw missingApiVersion();
+      const apiVersion = url.searchParams.get('api-version');
+      if (!apiVersion) throw missingApiVersion();
+      if (options.apiVersions !== undefined && !options.apiVersions.includes(apiVersion)) {
+        throw apiVersionNotSupported();
+      }
+      const deployment = DEPLOYMENT_ROUTE.exec(url.pathname)?.[1];
+      if (
+        deployment !== undefined &&
+        options.deployments?.includes(decodeURIComponent(deployment)) === false
+      ) {
+        throw deploymentNotFound();
+      }
       if (isInfo) {
         summary.status = '200';
         sendJson(

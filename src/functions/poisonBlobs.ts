@@ -29,6 +29,7 @@ export async function poisonBlobs(message: unknown, context: InvocationContext):
     name: entry.blobName,
     etag: entry.etag,
     deliveries: POISON_BLOB_THRESHOLD,
+    ...(deps.breaker?.lastFault === undefined ? {} : { lastFault: deps.breaker.lastFault }),
   });
   context.log(`poisonBlobs: ${entry.blobName} → ${outcome}`);
 }

@@ -63,7 +63,9 @@ async function post(
   return new HttpResponse(await handler(request, h.context('completions', {})));
 }
 
-async function errorOf(response: HttpResponse): Promise<{ code: string; message: string }> {
+async function errorOf(
+  response: HttpResponse,
+): Promise<{ code: string; message: string; modelCode?: string; modelStatus?: number }> {
   const body = (await response.json()) as { error: { code: string; message: string } };
   expectValidResponse(response.status, body);
   return body.error;
@@ -95,12 +97,12 @@ describe('POST /api/completions: upstream failures', () => {
     expect(h?.emulator.stats().chatCompletions).toBe(1);
   });
 
-  it('answers 422 relaying the model when it does not take audio', async () => {
+  it('answers 502 model_configuration when our routing sends audio to a model that does not take it', async () => {
     const handler = await handlerFor({ model: 'gpt-4o' });
     const response = await post(handler, wav({ seconds: 0.2 }));
-    expect(response.status).toBe(422);
+    expect(response.status).toBe(502);
     const error = await errorOf(response);
-    expect(error.code).toBe('invalid_request_error');
+    expect(error).toMatchObject({ code: 'model_configuration', modelCode: 'media_not_supported_by_model' });
     expect(error.message).toContain('does not accept audio');
   });
 
@@ -117,7 +119,8 @@ describe('POST /api/completions: upstream failures', () => {
     const response = await post(handler, png);
     expect(response.status).toBe(502);
     const error = await errorOf(response);
-    expect(error.code).toBe('unauthorized');
+    expect(error).toMatchObject({ code: 'model_configuration', modelCode: 'unauthorized', modelStatus: 401 });
+    expect(error.message).toContain('AZURE_INFERENCE_CREDENTIAL');
     expect(JSON.stringify(error)).not.toContain('wrong-key');
   });
 

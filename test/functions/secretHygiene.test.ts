@@ -233,10 +233,14 @@ describe('secret hygiene (API key, bearer token, payload)', () => {
       const tokenOk = await runCore(withToken, 'token-ok.png');
       const tokenReset = await runCore(withToken, 'token-reset.png');
 
-      expect(unauthorized.error).toBeUndefined();
-      expect((await h.blobs.readJson(h.output, 'unauthorized.png.error.json'))?.value).toMatchObject({
-        error: { code: 'unauthorized', httpStatus: 401 },
+      // A configuration fault: no document (nothing settles the input), the error itself carries no secret.
+      expect(unauthorized.error).toMatchObject({
+        code: 'unauthorized',
+        httpStatus: 401,
+        errorClass: 'configuration',
       });
+      expectCleanError(unauthorized.error);
+      expect(await h.blobs.readJson(h.output, 'unauthorized.png.error.json')).toBeUndefined();
       expect(tokenOk.error).toBeUndefined();
       expect((await h.blobs.readJson(h.output, 'token-ok.png.json'))?.value).toMatchObject({
         status: 'succeeded',

@@ -1,6 +1,6 @@
 import type { CompletionOverrides } from '../CompletionOverrides';
 import type { ErrorDocument, OutcomeDocument } from '../documents';
-import { isMediaCompletionsError, MediaCompletionsError } from '../errors';
+import { isConfigurationFault, isMediaCompletionsError, MediaCompletionsError } from '../errors';
 import { InProgressError } from '../InProgressError';
 import { isRecord } from '../isRecord';
 import { keyOfDocumentName } from '../outputs/documentLocation';
@@ -26,8 +26,8 @@ export interface ItemDelivery {
 /**
  * - `completed` / `failed`: the item's document exists and was counted now;
  * - `duplicate`: it had been counted before (a redelivered or duplicated message);
- * - `deferred`: on the last delivery, another delivery held the item's claim; nothing was counted, and a fresh
- *   message was queued for when that claim expires.
+ * - `deferred`: on the last delivery, another delivery held the item's claim, or the model's configuration was
+ *   at fault; nothing was counted, and a fresh message was queued for later.
  */
 export type BatchItemOutcome = 'completed' | 'failed' | 'duplicate' | 'deferred';
 
@@ -77,6 +77,7 @@ export async function runBatchItem(
       }
       if (!last) throw error;
       if (error instanceof InProgressError) return deferItem(deps, message, error);
+      if (isConfigurationFault(error)) return deferMisconfigured(deps, message, error);
       deps.logger.warn('Last delivery failed; recording the item', {
         batchId: record.id,
         index: message.index,
@@ -159,6 +160,29 @@ async function deferItem(
   deps.logger.info('Item in progress in another delivery; deferred', {
     batchId: message.batchId,
     index: message.index,
+    delaySeconds,
+  });
+  return 'deferred';
+}
+
+/**
+ * The last delivery met a configuration fault (401, 403, a missing deployment, ...). Counting the item as failed
+ * would end the batch with every remaining item "failed" for one setting, and a counted item is never run again;
+ * so, as for a held claim, a fresh message is queued for after the breaker's back-off (at least a minute, the
+ * order of a role assignment's propagation), and the batch stays `in_progress` until the configuration is fixed
+ * (the items then complete) or the batch is cancelled (they are then recorded `batch_cancelled`).
+ */
+async function deferMisconfigured(
+  deps: BatchDeps,
+  message: ItemMessage,
+  error: MediaCompletionsError,
+): Promise<BatchItemOutcome> {
+  const delaySeconds = Math.max(60, Math.ceil(deps.settings.retry.configurationBackoffMs / 1000));
+  await deps.queue.send(deps.batch.queue, message, { delaySeconds });
+  deps.logger.warn('Item met a configuration fault; deferred until it is fixed', {
+    batchId: message.batchId,
+    index: message.index,
+    code: error.code,
     delaySeconds,
   });
   return 'deferred';

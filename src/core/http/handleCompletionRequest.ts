@@ -213,7 +213,9 @@ async function answer(
     id: run.id,
     model: result.model,
     completion: result.completion,
+    ...(result.refusal === undefined ? {} : { refusal: result.refusal }),
     finishReason: result.finishReason,
+    ...(result.filteredCategories === undefined ? {} : { filteredCategories: result.filteredCategories }),
     usage: result.usage,
     media: describe(run.resolved, result.media),
     requestId: result.requestId,
@@ -253,13 +255,26 @@ async function* sse(
   events: AsyncIterable<CompletionStreamEvent>,
 ): AsyncGenerator<Uint8Array> {
   let completion = '';
+  let refusal = '';
   try {
     for await (const event of events) {
       if (event.type === 'delta') {
         completion += event.content;
         yield sseEvent('delta', { content: event.content });
+      } else if (event.type === 'refusal') {
+        refusal += event.refusal;
+        yield sseEvent('delta', { refusal: event.refusal });
       } else {
-        const done = await answer(deps, run, { ...stream, ...event, completion });
+        const { filteredCategories, model, finishReason, usage } = event;
+        const done = await answer(deps, run, {
+          ...stream,
+          model,
+          finishReason,
+          usage,
+          completion: refusal !== '' && completion === '' ? null : completion,
+          ...(refusal === '' ? {} : { refusal }),
+          ...(filteredCategories.length === 0 ? {} : { filteredCategories }),
+        });
         yield sseEvent('done', done);
       }
     }
@@ -293,6 +308,21 @@ function errorAnswer(
   deps.logger.warn('HTTP completion refused', { id, code: error.code, status, attempts: attemptsOf(error) });
   const headers: Record<string, string> = {};
   if (status === 429) headers['retry-after'] = String(retryAfterSeconds(error));
+  if (error.errorClass === 'configuration') {
+    // One code for the caller to act on (tell the operator), with what the service said for the operator.
+    return {
+      status,
+      headers,
+      json: {
+        error: {
+          code: 'model_configuration',
+          message: error.message,
+          modelCode: error.code,
+          ...(error.httpStatus === undefined ? {} : { modelStatus: error.httpStatus }),
+        },
+      },
+    };
+  }
   return { status, headers, json: { error: { code: error.code, message: error.message } } };
 }
 

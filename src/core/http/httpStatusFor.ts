@@ -32,17 +32,18 @@ const CLIENT_ERRORS: Readonly<Record<string, number>> = {
 /**
  * The status of an HTTP answer for a failure: the client's mistakes are 4xx; the model refusing the input is
  * 422 with the model's own code; the model still throttling after our retries is 429; a model timeout is 504;
- * anything else upstream (5xx, network, our credentials refused, storage) is 502.
+ * a configuration fault (our credential, role, deployment or api-version) and anything else upstream (5xx,
+ * network, storage) is 502.
  */
 export function httpStatusFor(error: MediaCompletionsError): number {
+  // Our configuration (credential, role, deployment, api-version) is wrong: the caller's request was fine.
+  if (error.errorClass === 'configuration') return 502;
   if (error instanceof ModelCallError) {
     if (error.code === 'rate_limited') return 429;
     if (error.code === 'timeout') return 504;
     const status = error.httpStatus;
     if (error.retryable || status === undefined) return 502;
     if (status === 413 || status === 415) return status;
-    // 401/403/404 mean our deployment or credentials are wrong, not the client's request.
-    if (status === 401 || status === 403 || status === 404) return 502;
     return status >= 400 && status < 500 ? 422 : 502;
   }
   return CLIENT_ERRORS[error.code] ?? 502;

@@ -1,3 +1,5 @@
+import type { TokenLimitName } from '../retry/TokenLimitParameter';
+
 export type ImageDetail = 'auto' | 'low' | 'high';
 
 /**
@@ -26,6 +28,8 @@ export interface ChatRequest {
 export interface ModelCallOptions {
   /** The attempt is abandoned after this long and reported as a retryable `timeout`. */
   timeoutMs: number;
+  /** The field `maxTokens` is sent as (default `max_tokens`); newer models want `max_completion_tokens`. */
+  maxTokensName?: TokenLimitName;
 }
 
 /** One HTTP exchange, reduced to plain data (the SDK's response object holds the key and the payload). */
@@ -46,7 +50,8 @@ export interface ModelStreamResponse extends ModelResponse {
 
 /**
  * One attempt at a chat completion, without retries. Answers every HTTP status; throws MediaCompletionsError with
- * `retryable: true` (`timeout`, `network_error`) when there is no HTTP answer at all.
+ * `retryable: true` (`timeout`, `network_error`) when there is no HTTP answer at all, or with
+ * `errorClass: 'configuration'` (`credential_unavailable`) when the credential cannot get a token.
  */
 export interface ModelGateway {
   complete(request: ChatRequest, options: ModelCallOptions): Promise<ModelResponse>;

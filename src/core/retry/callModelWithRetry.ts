@@ -4,8 +4,10 @@ import type { RetrySettings } from '../PipelineSettings';
 import type { Clock } from '../ports/Clock';
 import type { Logger } from '../ports/Logger';
 import type { ChatRequest, ModelCallOptions, ModelGateway, ModelResponse } from '../ports/ModelGateway';
-import { modelErrorFromResponse } from './modelErrorFromResponse';
-import { backoffDelayMs, serverRetryDelayMs } from './retryDelay';
+import type { ModelCircuitBreaker } from './ModelCircuitBreaker';
+import { modelErrorFromResponse, readErrorBody } from './modelErrorFromResponse';
+import { backoffDelayMs, rateLimitResetMs, serverRetryDelayMs } from './retryDelay';
+import type { TokenLimitParameter } from './TokenLimitParameter';
 
 export interface CallModelDeps {
   model: ModelGateway;
@@ -13,6 +15,10 @@ export interface CallModelDeps {
   logger: Logger;
   /** Source of jitter in [0, 1); tests pin it. */
   random?: () => number;
+  /** The process's breaker: no calls for a while after a configuration fault. Absent: none. */
+  breaker?: ModelCircuitBreaker;
+  /** The process's choice of `max_tokens` / `max_completion_tokens`. Absent: `max_tokens`, never switched. */
+  tokenLimit?: TokenLimitParameter;
 }
 
 export interface ModelCallSuccess<R extends ModelResponse = ModelResponse> {
@@ -24,9 +30,10 @@ export interface ModelCallSuccess<R extends ModelResponse = ModelResponse> {
 
 /**
  * Calls the model until it answers 2xx, a permanent error, or the attempts or the time budget run out. The SDK's
- * own retries are off, so every attempt is counted here. Throws ModelCallError: `retryable: false` for permanent
- * answers (the caller records them), `retryable: true` when transient failures outlasted the budget (the caller
- * rethrows so the host retries later).
+ * own retries are off, so every attempt is counted here. Throws ModelCallError: `retryable: false` for input
+ * errors (the caller records them), `retryable: true` when transient failures outlasted the budget (the caller
+ * rethrows so the host retries later), and `errorClass: 'configuration'` at once, without retrying, when the
+ * answer shows our configuration is wrong (or the breaker is open since such an answer: then `attempts` is 0).
  */
 export function callModelWithRetry(
   deps: CallModelDeps,
@@ -46,17 +53,38 @@ export async function retryModelCall<R extends ModelResponse>(
   const random = deps.random ?? Math.random;
   const start = clock.now();
   const deadline = start + settings.totalBudgetMs;
+  let renamed = false;
   for (let attempt = 1; ; attempt++) {
+    const open = deps.breaker?.open();
+    if (open !== undefined) {
+      throw new ModelCallError(open.code, open.message, attempt - 1, {
+        errorClass: 'configuration',
+        httpStatus: open.httpStatus,
+        cause: open,
+      });
+    }
     const timeoutMs = Math.max(1, Math.min(settings.attemptTimeoutMs, deadline - clock.now()));
     let failure: MediaCompletionsError;
     let serverDelay: number | undefined;
     try {
-      const response = await send({ timeoutMs });
+      const response = await send({ timeoutMs, maxTokensName: deps.tokenLimit?.name ?? 'max_tokens' });
       if (response.status >= 200 && response.status < 300) {
+        deps.breaker?.record(undefined);
         return { response, attempts: attempt, elapsedMs: clock.now() - start };
       }
+      if (!renamed && switchedTokenLimit(deps, response)) {
+        // Not a failure of the model: the same request goes again at once under the name the model wants.
+        renamed = true;
+        attempt--;
+        logger.info('The model wants the other token limit parameter; sending it again', {
+          name: deps.tokenLimit?.name,
+        });
+        continue;
+      }
       failure = modelErrorFromResponse(response);
-      serverDelay = serverRetryDelayMs(response.headers, clock.now());
+      serverDelay =
+        serverRetryDelayMs(response.headers, clock.now()) ??
+        (response.status === 429 ? rateLimitResetMs(response.headers) : undefined);
     } catch (error) {
       if (!isMediaCompletionsError(error)) {
         throw new ModelCallError('model_call_failed', 'The model call failed unexpectedly.', attempt, {
@@ -65,9 +93,11 @@ export async function retryModelCall<R extends ModelResponse>(
       }
       failure = error;
     }
-    if (!failure.retryable) {
+    deps.breaker?.record(failure);
+    if (failure.errorClass !== 'transient') {
       throw new ModelCallError(failure.code, failure.message, attempt, {
-        retryable: false,
+        errorClass: failure.errorClass,
+        retryable: failure.retryable,
         httpStatus: failure.httpStatus,
         cause: failure,
       });
@@ -98,4 +128,11 @@ export async function retryModelCall<R extends ModelResponse>(
     });
     await clock.sleep(delayMs);
   }
+}
+
+/** A 400 `unsupported_parameter` for the token limit name we sent, when the setting lets us switch. */
+function switchedTokenLimit(deps: Omit<CallModelDeps, 'model'>, response: ModelResponse): boolean {
+  if (response.status !== 400 || deps.tokenLimit === undefined) return false;
+  const detail = readErrorBody(response.body);
+  return detail.code === 'unsupported_parameter' && deps.tokenLimit.learn(detail.param);
 }

@@ -1,9 +1,11 @@
 import { ModelCallError } from '../../../src/core/ModelCallError';
 import { MediaCompletionsError } from '../../../src/core/errors';
 import type { ChatRequest, ModelGateway, ModelResponse } from '../../../src/core/ports/ModelGateway';
-import { callModelWithRetry } from '../../../src/core/retry/callModelWithRetry';
+import { callModelWithRetry, type CallModelDeps } from '../../../src/core/retry/callModelWithRetry';
+import { ModelCircuitBreaker } from '../../../src/core/retry/ModelCircuitBreaker';
+import { TokenLimitParameter } from '../../../src/core/retry/TokenLimitParameter';
 import type { RetrySettings } from '../../../src/core/PipelineSettings';
-import { memoryLogger, virtualClock } from '../../support/pipeline';
+import { memoryLogger, virtualClock, type VirtualClock } from '../../support/pipeline';
 
 const REQUEST: ChatRequest = {
   messages: [{ role: 'user', content: 'hi' }],
@@ -17,18 +19,24 @@ const SETTINGS: RetrySettings = {
   maxDelayMs: 30_000,
   attemptTimeoutMs: 60_000,
   totalBudgetMs: 240_000,
+  configurationBackoffMs: 30_000,
 };
 const OK: ModelResponse = { status: 200, headers: {}, body: { choices: [] } };
 
 type Step = ModelResponse | MediaCompletionsError;
 
 /** A port-level script: each attempt takes the next step (the SDK itself is exercised against the emulator). */
-function scripted(steps: Step[]): ModelGateway & { timeouts: number[] } {
+type Scripted = ModelGateway & { timeouts: number[]; names: (string | undefined)[] };
+
+function scripted(steps: Step[]): Scripted {
   const timeouts: number[] = [];
+  const names: (string | undefined)[] = [];
   return {
     timeouts,
+    names,
     complete: (_request, options) => {
       timeouts.push(options.timeoutMs);
+      names.push(options.maxTokensName);
       const step = steps.shift();
       if (step === undefined) throw new Error('script exhausted');
       return step instanceof MediaCompletionsError ? Promise.reject(step) : Promise.resolve(step);
@@ -42,12 +50,17 @@ const status = (code: number, headers: Record<string, string> = {}, body: unknow
   body,
 });
 
-async function run(steps: Step[], settings: RetrySettings = SETTINGS, random = 0.5) {
-  const clock = virtualClock();
+async function run(
+  steps: Step[],
+  settings: RetrySettings = SETTINGS,
+  random = 0.5,
+  extra: Pick<CallModelDeps, 'breaker' | 'tokenLimit'> & { clock?: VirtualClock; model?: Scripted } = {},
+) {
+  const clock = extra.clock ?? virtualClock();
   const logger = memoryLogger();
-  const model = scripted(steps);
+  const model = extra.model ?? scripted(steps);
   const outcome = await callModelWithRetry(
-    { model, clock, logger, random: () => random },
+    { model, clock, logger, random: () => random, ...extra },
     REQUEST,
     settings,
   ).then(
@@ -96,14 +109,87 @@ describe('callModelWithRetry', () => {
   });
 
   it.each([
-    [401, { statusCode: 401, message: 'Unauthorized. Access token is missing' }, 'unauthorized'],
-    [404, {}, 'not_found'],
+    [
+      401,
+      { statusCode: 401, message: 'Unauthorized. Access token is missing' },
+      'unauthorized',
+      'AZURE_INFERENCE_CREDENTIAL',
+    ],
+    [
+      403,
+      { error: { code: 'PermissionDenied', message: 'The principal lacks the required data action' } },
+      'forbidden',
+      'Cognitive Services User',
+    ],
+    [
+      404,
+      {
+        error: {
+          code: 'DeploymentNotFound',
+          message: 'The API deployment for this resource does not exist.',
+        },
+      },
+      'deployment_not_found',
+      'AZURE_INFERENCE_MODEL',
+    ],
+    [404, { error: { code: '404', message: 'Resource not found' } }, 'not_found', 'AZURE_INFERENCE_ENDPOINT'],
+    [
+      400,
+      { error: { code: 'BadRequest', message: 'API version not supported' } },
+      'api_version_not_supported',
+      'AZURE_INFERENCE_API_VERSION',
+    ],
+    [
+      400,
+      {
+        error: {
+          code: 'BadRequest',
+          message: 'Model {modelName} is enabled only for api versions 2024-12-01-preview and later',
+        },
+      },
+      'api_version_not_supported',
+      'AZURE_INFERENCE_API_VERSION',
+    ],
+    [
+      400,
+      {
+        error: {
+          code: 'invalid_request_error',
+          message: 'Model gpt-4o-2024-11-20 does not accept audio input.',
+        },
+      },
+      'media_not_supported_by_model',
+      'AZURE_INFERENCE_MODEL',
+    ],
+  ])(
+    'treats HTTP %d %j as a configuration fault: one call, no retry, the setting named',
+    async (code, body, expected, setting) => {
+      const { outcome, model } = await run([status(code, {}, body), OK]);
+      expect(model.timeouts).toHaveLength(1);
+      const error = (outcome as { error: ModelCallError }).error;
+      expect(error).toMatchObject({
+        code: expected,
+        errorClass: 'configuration',
+        retryable: true,
+        attempts: 1,
+        httpStatus: code,
+      });
+      expect(error.message).toContain(setting);
+    },
+  );
+
+  it.each([
     [400, { error: { message: 'bad' } }, 'invalid_request'],
+    [400, { error: { code: 'context_length_exceeded', message: 'too long' } }, 'context_length_exceeded'],
     [501, {}, 'http_501'],
-  ])('treats HTTP %d as permanent', async (code, body, expected) => {
+  ])("treats HTTP %d %j as the input's fault", async (code, body, expected) => {
     const { outcome, model } = await run([status(code, {}, body), OK]);
     expect(model.timeouts).toHaveLength(1);
-    expect((outcome as { error: ModelCallError }).error).toMatchObject({ code: expected, retryable: false });
+    expect((outcome as { error: ModelCallError }).error).toMatchObject({
+      code: expected,
+      retryable: false,
+      errorClass: 'input',
+    });
   });
 
   it('gives up after maxAttempts with a retryable error that carries the attempts', async () => {
@@ -177,5 +263,109 @@ describe('callModelWithRetry', () => {
     expect(error.code).toBe('BadRequest');
     expect(error.message).toContain('[redacted]');
     expect(error.message).not.toContain('QUJDQUJD');
+  });
+
+  it.each([
+    [{ 'x-ratelimit-reset-requests': '2s' }, 2000],
+    [{ 'x-ratelimit-reset-tokens': '1m30s' }, 90_000],
+    [{ 'x-ratelimit-reset-requests': '250ms', 'x-ratelimit-reset-tokens': '1s' }, 1000],
+  ])('waits at least x-ratelimit-reset-* %j on a 429 without Retry-After', async (headers, wait) => {
+    const { outcome, clock } = await run([
+      status(429, headers, { error: { code: '429', message: 'Rate limit' } }),
+      OK,
+    ]);
+    expect(outcome).toMatchObject({ value: { attempts: 2 } });
+    expect(clock.slept).toEqual([wait]);
+  });
+
+  it('relays the x-ratelimit-reset wait when it outlasts the budget', async () => {
+    const { outcome } = await run([status(429, { 'x-ratelimit-reset-tokens': '5m' })], {
+      ...SETTINGS,
+      totalBudgetMs: 60_000,
+    });
+    expect((outcome as { error: ModelCallError }).error).toMatchObject({
+      code: 'rate_limited',
+      retryAfterMs: 300_000,
+    });
+  });
+
+  it.each([
+    [
+      'an HTML page',
+      '<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>',
+    ],
+    ['an empty body', ''],
+  ])('never relays %s from a 5xx: the status and apim-request-id instead', async (_what, body) => {
+    const { outcome } = await run(
+      [status(502, { 'apim-request-id': 'req-123', 'content-type': 'text/html' }, body)],
+      {
+        ...SETTINGS,
+        maxAttempts: 1,
+      },
+    );
+    const error = (outcome as { error: ModelCallError }).error;
+    expect(error.message).toMatch(/^The model service answered HTTP 502 \(apim-request-id req-123\)\./);
+    expect(error.message).not.toContain('<');
+  });
+
+  it('opens the breaker on a configuration fault: later calls fail at once without a call, until the back-off ends', async () => {
+    const clock = virtualClock();
+    const breaker = new ModelCircuitBreaker(clock, 30_000);
+    const model = scripted([status(401, {}, { statusCode: 401, message: 'Unauthorized' }), OK]);
+    const first = await run([], SETTINGS, 0.5, { clock, model, breaker });
+    expect((first.outcome as { error: ModelCallError }).error).toMatchObject({
+      code: 'unauthorized',
+      attempts: 1,
+    });
+    const second = await run([], SETTINGS, 0.5, { clock, model, breaker });
+    expect((second.outcome as { error: ModelCallError }).error).toMatchObject({
+      code: 'unauthorized',
+      errorClass: 'configuration',
+      attempts: 0,
+    });
+    expect(model.timeouts).toHaveLength(1);
+    await clock.sleep(30_000);
+    const third = await run([], SETTINGS, 0.5, { clock, model, breaker });
+    expect(third.outcome).toMatchObject({ value: { attempts: 1 } });
+    expect(model.timeouts).toHaveLength(2);
+    expect(breaker.lastFault).toBeUndefined();
+  });
+
+  it('with auto, switches to max_completion_tokens on unsupported_parameter without counting it, and remembers', async () => {
+    const tokenLimit = new TokenLimitParameter('auto');
+    const refused = status(
+      400,
+      {},
+      {
+        error: {
+          message:
+            "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.",
+          type: 'invalid_request_error',
+          param: 'max_tokens',
+          code: 'unsupported_parameter',
+        },
+      },
+    );
+    const first = await run([refused, OK], SETTINGS, 0.5, { tokenLimit });
+    expect(first.outcome).toMatchObject({ value: { attempts: 1 } });
+    expect(first.model.names).toEqual(['max_tokens', 'max_completion_tokens']);
+    expect(first.clock.slept).toEqual([]);
+    const second = await run([OK], SETTINGS, 0.5, { tokenLimit });
+    expect(second.model.names).toEqual(['max_completion_tokens']);
+  });
+
+  it('with a fixed name, reports unsupported_parameter as a configuration fault naming the setting', async () => {
+    const refused = status(
+      400,
+      {},
+      { error: { param: 'max_tokens', code: 'unsupported_parameter', message: 'Unsupported parameter' } },
+    );
+    const { outcome, model } = await run([refused, OK], SETTINGS, 0.5, {
+      tokenLimit: new TokenLimitParameter('max_tokens'),
+    });
+    expect(model.timeouts).toHaveLength(1);
+    const error = (outcome as { error: ModelCallError }).error;
+    expect(error).toMatchObject({ code: 'unsupported_parameter', errorClass: 'configuration' });
+    expect(error.message).toContain('MEDIA_MAX_TOKENS_PARAMETER');
   });
 });
