@@ -7,7 +7,7 @@ import type { ImageConverter } from './ports/ImageConverter';
 import type { Logger } from './ports/Logger';
 import type { ModelGateway } from './ports/ModelGateway';
 import { prepareCompletion, type CompleteInput } from './prepareCompletion';
-import { callModelWithRetry } from './retry/callModelWithRetry';
+import { breakerOpenError, callModelWithRetry } from './retry/callModelWithRetry';
 import type { ModelCircuitBreaker } from './retry/ModelCircuitBreaker';
 import type { TokenLimitParameter } from './retry/TokenLimitParameter';
 import { filteredCategories } from './filteredCategories';
@@ -45,6 +45,9 @@ export interface CompleteDeps {
  *   `network_error` with `retryable: true` when the budget ran out).
  */
 export async function complete(deps: CompleteDeps, input: CompleteInput): Promise<CompletionResult> {
+  // While the breaker is open no request can go out: spare the preparation (image conversion, encoding).
+  const blocked = deps.breaker?.blocking();
+  if (blocked !== undefined) throw breakerOpenError(blocked);
   const { media, sent, summary, request } = await prepareCompletion(deps, input);
   const { response, attempts, elapsedMs } = await callModelWithRetry(deps, request, deps.settings.retry);
   const body = readCompletionBody(response.body, attempts);

@@ -5,7 +5,7 @@ import { isRecord } from './isRecord';
 import type { MediaInfo } from './media/MediaInfo';
 import { prepareCompletion, type CompleteInput } from './prepareCompletion';
 import type { RequestSummary } from './RequestSummary';
-import { retryModelCall } from './retry/callModelWithRetry';
+import { breakerOpenError, retryModelCall } from './retry/callModelWithRetry';
 import type { SentMedia } from './SentMedia';
 
 export interface CompletionStream {
@@ -34,6 +34,9 @@ export async function startCompletionStream(
   if (completeStream === undefined) {
     throw new TypeError('This model gateway cannot stream completions.');
   }
+  // While the breaker is open no request can go out: spare the preparation (image conversion, encoding).
+  const blocked = deps.breaker?.blocking();
+  if (blocked !== undefined) throw breakerOpenError(blocked);
   const prepared = await prepareCompletion(deps, input);
   const { response, attempts, elapsedMs } = await retryModelCall(deps, deps.settings.retry, (options) =>
     completeStream(prepared.request, options),

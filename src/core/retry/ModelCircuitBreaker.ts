@@ -24,6 +24,14 @@ export class ModelCircuitBreaker {
     return this.fault;
   }
 
+  /**
+   * The fault while the back-off runs, without taking the half-open probe: lets a caller skip preparing a request
+   * (downloads, image conversion) that could not be sent anyway.
+   */
+  blocking(): MediaCompletionsError | undefined {
+    return this.fault !== undefined && this.clock.now() < this.until ? this.fault : undefined;
+  }
+
   /** The configuration fault that keeps the breaker open, or `undefined` when this call may go ahead. */
   open(): MediaCompletionsError | undefined {
     if (this.fault === undefined) return undefined;

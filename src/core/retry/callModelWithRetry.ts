@@ -56,13 +56,7 @@ export async function retryModelCall<R extends ModelResponse>(
   let renamed = false;
   for (let attempt = 1; ; attempt++) {
     const open = deps.breaker?.open();
-    if (open !== undefined) {
-      throw new ModelCallError(open.code, open.message, attempt - 1, {
-        errorClass: 'configuration',
-        httpStatus: open.httpStatus,
-        cause: open,
-      });
-    }
+    if (open !== undefined) throw breakerOpenError(open, attempt - 1);
     const timeoutMs = Math.max(1, Math.min(settings.attemptTimeoutMs, deadline - clock.now()));
     let failure: MediaCompletionsError;
     let serverDelay: number | undefined;
@@ -135,4 +129,13 @@ function switchedTokenLimit(deps: Omit<CallModelDeps, 'model'>, response: ModelR
   if (response.status !== 400 || deps.tokenLimit === undefined) return false;
   const detail = readErrorBody(response.body);
   return detail.code === 'unsupported_parameter' && deps.tokenLimit.learn(detail.param);
+}
+
+/** The fault that keeps the breaker open, as this call's error (no call was made for it). */
+export function breakerOpenError(fault: MediaCompletionsError, attempts = 0): ModelCallError {
+  return new ModelCallError(fault.code, fault.message, attempts, {
+    errorClass: 'configuration',
+    httpStatus: fault.httpStatus,
+    cause: fault,
+  });
 }

@@ -4,6 +4,7 @@ import type { ChatRequest, ModelGateway, ModelResponse } from '../../../src/core
 import { callModelWithRetry, type CallModelDeps } from '../../../src/core/retry/callModelWithRetry';
 import { ModelCircuitBreaker } from '../../../src/core/retry/ModelCircuitBreaker';
 import { TokenLimitParameter } from '../../../src/core/retry/TokenLimitParameter';
+import { maxTokensUnsupported } from '../../../src/emulator/serviceErrors';
 import type { RetrySettings } from '../../../src/core/PipelineSettings';
 import { memoryLogger, virtualClock, type VirtualClock } from '../../support/pipeline';
 
@@ -333,19 +334,8 @@ describe('callModelWithRetry', () => {
 
   it('with auto, switches to max_completion_tokens on unsupported_parameter without counting it, and remembers', async () => {
     const tokenLimit = new TokenLimitParameter('auto');
-    const refused = status(
-      400,
-      {},
-      {
-        error: {
-          message:
-            "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.",
-          type: 'invalid_request_error',
-          param: 'max_tokens',
-          code: 'unsupported_parameter',
-        },
-      },
-    );
+    // The recorded shape, as the emulator's o-series profile serves it.
+    const refused = status(400, {}, maxTokensUnsupported().body);
     const first = await run([refused, OK], SETTINGS, 0.5, { tokenLimit });
     expect(first.outcome).toMatchObject({ value: { attempts: 1 } });
     expect(first.model.names).toEqual(['max_tokens', 'max_completion_tokens']);
