@@ -228,6 +228,8 @@ describe.each([
       usage: USAGE_WITH_DETAILS,
     });
     expectValidResultDocument(document);
+    // Verbatim: the details objects kept, the total not recomputed from the parts.
+    expect((document as { usage: unknown }).usage).toEqual(USAGE_WITH_DETAILS);
   });
 
   it('is in the HTTP answer', async () => {
@@ -275,6 +277,7 @@ it("reads Azure's streamed sequence: prompt-filter chunk, annotation-only chunk,
     model: 'gpt-4o-2024-11-20',
     usage: USAGE_WITH_DETAILS,
   });
+  expect(done.usage).toEqual(USAGE_WITH_DETAILS);
   expect(done.filteredCategories).toBeUndefined();
 });
 

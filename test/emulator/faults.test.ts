@@ -51,6 +51,18 @@ describe('fault sequence', () => {
     }
   });
 
+  it('serves a 403 PermissionDenied fault, as while a role assignment propagates', async () => {
+    const emulator = await startEmulator({ faults: ['403'] });
+    try {
+      const denied = await postRaw(emulator, hello);
+      expect(denied.status).toBe(403);
+      expect(denied.json).toMatchObject({ error: { code: 'PermissionDenied' } });
+      expect((await postRaw(emulator, hello)).status).toBe(200);
+    } finally {
+      await emulator.close();
+    }
+  });
+
   it('reset drops the connection; the SDK sees a network error', async () => {
     const emulator = await startEmulator({ faults: ['reset'] });
     try {
