@@ -164,13 +164,14 @@ const STREAMED_REFUSAL = [
 
 let h: PipelineHarness;
 let server: RawModelServer | undefined;
+const servers: RawModelServer[] = [];
 
 beforeAll(async () => {
   h = await pipelineHarness();
 });
 
 afterEach(async () => {
-  await server?.close();
+  await Promise.all(servers.splice(0).map((started) => started.close()));
   server = undefined;
 });
 
@@ -181,6 +182,7 @@ afterAll(async () => {
 /** The harness's deps with the real SDK adapter pointed at a server answering `answers`. */
 async function against(answers: RawAnswer[], env: Record<string, string> = {}) {
   server = await rawModelServer(answers);
+  servers.push(server);
   const config = testConfig({ AZURE_INFERENCE_ENDPOINT: `${server.url}/models`, ...env });
   return {
     ...h.deps,
