@@ -121,7 +121,7 @@ export async function runProcess(deps: PipelineDeps, options: RunProcessOptions)
   options.write(
     `${summary.total} input(s): ${summary.succeeded} succeeded, ${summary.skipped} already done, ` +
       `${summary.failed} failed (error documents), ${summary.unfinished} not finished` +
-      `${summary.interrupted > 0 ? `, ${summary.interrupted} interrupted` : ''}` +
+      (summary.interrupted > 0 ? `, ${summary.interrupted} interrupted` : '') +
       (summary.configurationFault === undefined
         ? '.\n'
         : ' (configuration fault above: nothing was recorded for them; run again after the fix).\n'),
