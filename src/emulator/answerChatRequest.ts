@@ -1,7 +1,7 @@
 import { audioTokens } from '../core/tokens/audioTokens';
 import { imageTokens } from '../core/tokens/imageTokens';
 import { textTokens } from '../core/tokens/textTokens';
-import type { ChatRequest } from './ChatRequest';
+import type { ParsedChatRequest } from './ParsedChatRequest';
 import { describeMedia } from './describeMedia';
 import type { ModelProfile } from './modelProfiles';
 import type { ReceivedMedia } from './ReceivedMedia';
@@ -17,7 +17,7 @@ const PROMPT_WORDS = 8;
 const UNKNOWN_IMAGE_SIDE = 1024;
 
 /** Prompt tokens by the published formulas: text by characters, images by tiles, audio by seconds. */
-export function promptTokens(request: ChatRequest, profile: ModelProfile): number {
+export function promptTokens(request: ParsedChatRequest, profile: ModelProfile): number {
   return request.media.reduce(
     (total, item) => total + mediaTokens(item, profile),
     textTokens(request.allText),
@@ -40,7 +40,7 @@ function mediaTokens(item: ReceivedMedia, profile: ModelProfile): number {
  * The deterministic answer: marked as the emulator's, it describes every media item (so a reader can see the
  * bytes arrived intact) and quotes the prompt's first words; `max_tokens` cuts it with finish reason `length`.
  */
-export function answerChatRequest(request: ChatRequest, profile: ModelProfile): ChatAnswer {
+export function answerChatRequest(request: ParsedChatRequest, profile: ModelProfile): ChatAnswer {
   const words = request.promptText.split(/\s+/).filter((word) => word.length > 0);
   const quoted = words.slice(0, PROMPT_WORDS).join(' ') + (words.length > PROMPT_WORDS ? ' …' : '');
   const media =

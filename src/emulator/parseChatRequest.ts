@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { MediaInfo } from '../core/media/MediaInfo';
 import type { ImageDetail } from '../core/tokens/imageTokens';
-import type { ChatRequest } from './ChatRequest';
+import type { ParsedChatRequest } from './ParsedChatRequest';
 import { inspectReceivedImage } from './inspectReceivedImage';
 import type { ModelProfile } from './modelProfiles';
 import { AudioProbeError, probeAudio } from './probeAudio';
@@ -25,7 +25,7 @@ function isObject(value: unknown): value is Json {
 }
 
 /** Validates a request body the way the service does and extracts what the answer is built from. */
-export async function parseChatRequest(body: unknown, profile: ModelProfile): Promise<ChatRequest> {
+export async function parseChatRequest(body: unknown, profile: ModelProfile): Promise<ParsedChatRequest> {
   if (!isObject(body)) throw ServiceResponseError.badRequest('The request body must be a JSON object.');
   const { messages } = body;
   if (!Array.isArray(messages) || messages.length === 0) {

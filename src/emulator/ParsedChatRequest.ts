@@ -1,7 +1,7 @@
 import type { ReceivedMedia } from './ReceivedMedia';
 
 /** A validated chat completions request, reduced to what the emulator answers from. */
-export interface ChatRequest {
+export interface ParsedChatRequest {
   media: ReceivedMedia[];
   /** The text parts of user messages, joined: the prompt the answer quotes. */
   promptText: string;
