@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { registerEmulatorCommand } from './emulatorCommand';
@@ -41,7 +41,14 @@ function topLevelName(command: Command): string {
   return current.name();
 }
 
+/** The version in the nearest package.json above this file: `dist/cli/` in the package, deeper in bench builds. */
 function packageVersion(): string {
-  const manifest: unknown = JSON.parse(readFileSync(path.join(__dirname, '../../package.json'), 'utf8'));
-  return isRecord(manifest) && typeof manifest.version === 'string' ? manifest.version : '0.0.0';
+  for (let folder = __dirname; ; folder = path.dirname(folder)) {
+    const file = path.join(folder, 'package.json');
+    if (existsSync(file)) {
+      const manifest: unknown = JSON.parse(readFileSync(file, 'utf8'));
+      return isRecord(manifest) && typeof manifest.version === 'string' ? manifest.version : '0.0.0';
+    }
+    if (path.dirname(folder) === folder) return '0.0.0';
+  }
 }
