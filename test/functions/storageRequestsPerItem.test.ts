@@ -1,0 +1,147 @@
+import { HttpRequest } from '@azure/functions';
+import { registerBatchCommand } from '../../src/cli/batchCommand';
+import { registerProcessCommand } from '../../src/cli/processCommand';
+import type { completions as Completions } from '../../src/functions/completions';
+import type { processMediaBlob as ProcessMediaBlob } from '../../src/functions/processMediaBlob';
+import { encodeImage } from '../core/media/fixtures';
+import {
+  startCountingStorageProxy,
+  type CountingStorageProxy,
+  type StorageRequest,
+} from '../support/countingStorageProxy';
+import { functionsHarness, type FunctionsHarness } from '../support/functionsHarness';
+import { runCliCommand } from '../support/runCliCommand';
+import { testConnectionString, uniqueName } from '../support/storage';
+
+/**
+ * Storage requests per item on each path, counted by a proxy in front of Azurite. The counts are deterministic, so
+ * they are pinned: a change that adds a request to a path fails here, and one that removes a request updates the
+ * pin on purpose. `npm run bench` prints the same table.
+ */
+let proxy: CountingStorageProxy;
+let h: FunctionsHarness;
+let processMediaBlob: typeof ProcessMediaBlob;
+let completions: typeof Completions;
+let png: Buffer;
+
+beforeAll(async () => {
+  proxy = await startCountingStorageProxy(testConnectionString());
+  h = await functionsHarness(
+    {},
+    { MediaStorage: proxy.connectionString, MEDIA_BATCH_QUEUE: uniqueName('sq') },
+  );
+  ({ processMediaBlob } = await import('../../src/functions/processMediaBlob'));
+  ({ completions } = await import('../../src/functions/completions'));
+  png = await encodeImage('png', 16, 12);
+});
+
+afterAll(async () => {
+  await h.close();
+  await proxy.close();
+});
+
+type Properties = Record<string, unknown>;
+
+/** The trigger's delivery as real hosts send it; `properties` in the shape under test. */
+async function deliver(name: string, bytes: Uint8Array, properties: Properties): Promise<void> {
+  await processMediaBlob(
+    bytes,
+    h.context('processMediaBlob', {
+      name,
+      blobTrigger: `${h.input}/${name}`,
+      uri: `http://127.0.0.1/devstoreaccount1/${h.input}/${name}`,
+      properties,
+      metadata: {},
+    }),
+  );
+}
+
+/** Runs `work` and returns the storage requests it made, as `METHOD operation` lines (for a readable diff). */
+async function counted(
+  work: () => Promise<unknown>,
+  options: { perRun?: (request: StorageRequest) => boolean } = {},
+): Promise<string[]> {
+  proxy.reset();
+  await work();
+  return proxy.requests
+    .filter((request) => !(options.perRun?.(request) ?? false))
+    .map((request) => `${request.method} ${request.operation === '' ? 'blob' : request.operation}`);
+}
+
+/** A run's own requests, not an item's: creating containers and listing the input to enumerate it. */
+const runLevel = (request: StorageRequest): boolean =>
+  request.operation === 'container' || request.path === h.input;
+
+async function uploaded(name: string, bytes: Uint8Array): Promise<string> {
+  const { etag } = await h.blobs.upload(h.input, name, bytes);
+  return etag.replaceAll('"', '');
+}
+
+describe('storage requests per item (pinned)', () => {
+  it('new blob through the trigger, with a text ETag and the length delivered', async () => {
+    const etag = await uploaded('count/trigger.png', png);
+    const requests = await counted(() =>
+      deliver('count/trigger.png', png, { eTag: etag, length: png.length }),
+    );
+    expect(requests).toHaveLength(7);
+  });
+
+  it('new blob through the trigger, with the ETag as an empty object and contentLength (real hosts)', async () => {
+    await uploaded('count/host-shape.png', png);
+    const requests = await counted(() =>
+      deliver('count/host-shape.png', png, { eTag: {}, contentLength: png.length }),
+    );
+    expect(requests).toHaveLength(8);
+  });
+
+  it('redelivery of a processed blob', async () => {
+    const etag = await uploaded('count/again.png', png);
+    await deliver('count/again.png', png, { eTag: etag, length: png.length });
+    const requests = await counted(() => deliver('count/again.png', png, { eTag: etag, length: png.length }));
+    expect(requests).toHaveLength(4);
+  });
+
+  it('permanent error (unsupported bytes)', async () => {
+    const bytes = Buffer.from('plain text, not media');
+    const etag = await uploaded('count/notes.png', bytes);
+    const requests = await counted(() =>
+      deliver('count/notes.png', bytes, { eTag: etag, length: bytes.length }),
+    );
+    expect(requests).toHaveLength(6);
+  });
+
+  it('new blob through the CLI (no content delivered), per item over 8 items', async () => {
+    for (let n = 0; n < 8; n++) await uploaded(`cli/${n}.png`, png);
+    const requests = await counted(
+      () => runCliCommand(registerProcessCommand, 'process', ['--prefix', 'cli/', '--concurrency', '1']),
+      { perRun: runLevel },
+    );
+    expect(requests.length / 8).toBe(8);
+  });
+
+  it('HTTP ?save=true', async () => {
+    const requests = await counted(() =>
+      completions(
+        new HttpRequest({
+          method: 'POST',
+          url: 'http://localhost:7071/api/completions?save=true&prompt=Describe.',
+          query: { save: 'true', prompt: 'Describe.' },
+          headers: { 'content-type': 'image/png' },
+          body: { bytes: png },
+        }),
+        h.context('completions', {}),
+      ),
+    );
+    expect(requests).toEqual(['PUT blob']);
+  });
+
+  it('batch end to end through the CLI (in-memory queue), N = 64', async () => {
+    const names = Array.from({ length: 64 }, (_, n) => `batch/${String(n).padStart(2, '0')}.png`);
+    await Promise.all(names.map((name) => uploaded(name, png)));
+    const requests = await counted(() =>
+      runCliCommand(registerBatchCommand, 'batch', ['--prefix', 'batch/', '--concurrency', '1']),
+    );
+    // 1,089 requests: 17.0 per item. One item at a time, so the counters' optimistic retries do not vary the count.
+    expect(requests).toHaveLength(1089);
+  });
+});
