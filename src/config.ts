@@ -2,6 +2,7 @@ import { containerAccessProblem } from './core/access/containerAccessProblem';
 import { MediaCompletionsError } from './core/errors';
 import type { HttpSettings } from './core/http/HttpSettings';
 import type { BatchSettings } from './core/batch/BatchSettings';
+import { resolveBatchQueues } from './core/batch/resolveBatchQueues';
 import type { AnimatedImagePolicy } from './core/media/prepareImageForModel';
 import type { PipelineSettings } from './core/PipelineSettings';
 import type { ImageDetail } from './core/ports/ModelGateway';
@@ -363,7 +364,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     blobTriggerSource: s.MEDIA_BLOB_TRIGGER_SOURCE,
     batch: {
-      queue: s.MEDIA_BATCH_QUEUE,
+      queues: resolveBatchQueues(s.MEDIA_BATCH_QUEUE),
       planPageSize: s.MEDIA_BATCH_PAGE_SIZE,
       counterShards: s.MEDIA_BATCH_COUNTER_SHARDS,
       maxDequeueCount: s.MEDIA_BATCH_MAX_DEQUEUE_COUNT,

@@ -31,7 +31,7 @@ describe('loadConfig', () => {
       clientId: undefined,
     });
     expect(config.blobTriggerSource).toBe('EventGrid');
-    expect(config.batch.queue).toBe('media-batch');
+    expect(config.batch.queues.item).toBe('media-batch');
     expect(config.pipeline).toMatchObject({
       inputContainer: 'media-in',
       outputContainer: 'media-out',

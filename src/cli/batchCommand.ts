@@ -2,7 +2,6 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { createBatchClients } from '../adapters/createBatchClients';
 import { createPipelineClients, withLogger } from '../adapters/createPipelineDeps';
 import { loadConfig, type AppConfig } from '../config';
-import { batchQueueNames } from '../core/batch/batchQueueNames';
 import type { BatchView } from '../core/batch/BatchView';
 import { createBatch } from '../core/batch/createBatch';
 import { getBatchStatus } from '../core/batch/getBatchStatus';
@@ -84,11 +83,8 @@ export function registerBatchCommand(program: Command): void {
         }
       }
       if (flags.enqueue === true) {
-        await Promise.all(
-          [config.batch.queue, batchQueueNames.plan(config.batch.queue)].map((queue) =>
-            deps.queue.createIfNotExists(queue),
-          ),
-        );
+        const { item, plan } = config.batch.queues;
+        await Promise.all([item, plan].map((queue) => deps.queue.createIfNotExists(queue)));
         const { record, created } = await createBatch(deps, request);
         process.stdout.write(
           `Batch ${record.id} ${created ? 'submitted' : 'already exists'}; ` +

@@ -1,5 +1,4 @@
 import type { AppConfig } from '../config';
-import { batchQueueNames } from '../core/batch/batchQueueNames';
 import type { QueueBinding } from './runQueueWorker';
 
 /** The Functions' own handlers, loaded only here: their modules register with `app` and read settings at load. */
@@ -18,15 +17,11 @@ export async function batchQueueBindings(config: AppConfig): Promise<QueueBindin
   ]).finally(() => {
     console.warn = warn;
   });
-  const queue = config.batch.queue;
+  const queues = config.batch.queues;
   return [
-    { queue: batchQueueNames.plan(queue), functionName: 'planBatch', handler: plan.planBatch },
-    { queue, functionName: 'processBatchItem', handler: items.processBatchItem },
-    { queue: batchQueueNames.poison(queue), functionName: 'batchPoison', handler: poison.batchPoison },
-    {
-      queue: batchQueueNames.finalize(queue),
-      functionName: 'finalizeBatch',
-      handler: finalize.finalizeBatch,
-    },
+    { queue: queues.plan, functionName: 'planBatch', handler: plan.planBatch },
+    { queue: queues.item, functionName: 'processBatchItem', handler: items.processBatchItem },
+    { queue: queues.poison, functionName: 'batchPoison', handler: poison.batchPoison },
+    { queue: queues.finalize, functionName: 'finalizeBatch', handler: finalize.finalizeBatch },
   ];
 }

@@ -3,7 +3,6 @@ import pLimit from 'p-limit';
 import { MemoryWorkQueue } from '../adapters/MemoryWorkQueue';
 import type { BatchDeps } from '../core/batch/BatchDeps';
 import { parseBatchMessage } from '../core/batch/BatchMessage';
-import { batchQueueNames } from '../core/batch/batchQueueNames';
 import type { BatchRequest } from '../core/batch/BatchRequest';
 import type { BatchView } from '../core/batch/BatchView';
 import { createBatch } from '../core/batch/createBatch';
@@ -32,11 +31,7 @@ export interface RunBatchOptions {
 export async function runBatch(deps: Omit<BatchDeps, 'queue'>, options: RunBatchOptions): Promise<BatchView> {
   const queue = new MemoryWorkQueue();
   const local: BatchDeps = { ...deps, queue };
-  const names = {
-    plan: batchQueueNames.plan(deps.batch.queue),
-    item: deps.batch.queue,
-    finalize: batchQueueNames.finalize(deps.batch.queue),
-  };
+  const names = deps.batch.queues;
   const { record, created } = await createBatch(local, options.request);
   options.write(`Batch ${record.id}${created ? '' : ' (existing; pass --force for a new run)'}\n`);
   const status = async (): Promise<BatchView> => {

@@ -1,6 +1,7 @@
 import { InvocationContext } from '@azure/functions';
 import type { QueueClient, QueueServiceClient } from '@azure/storage-queue';
 import { setTimeout as delay } from 'node:timers/promises';
+import { poisonQueueFor } from '../core/batch/poisonQueueFor';
 
 export type QueueHandler = (message: unknown, context: InvocationContext) => Promise<void>;
 
@@ -138,7 +139,7 @@ async function poison(
   item: ReceivedItem,
   stats: QueueWorkerStats,
 ): Promise<void> {
-  const poisonQueue = options.service.getQueueClient(`${binding.queue}-poison`);
+  const poisonQueue = options.service.getQueueClient(poisonQueueFor(binding.queue));
   await poisonQueue.createIfNotExists();
   await poisonQueue.sendMessage(item.messageText);
   await client.deleteMessage(item.messageId, item.popReceipt);

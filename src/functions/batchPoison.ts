@@ -1,6 +1,5 @@
 import { app, type InvocationContext } from '@azure/functions';
 import { parseBatchMessage } from '../core/batch/BatchMessage';
-import { batchQueueNames } from '../core/batch/batchQueueNames';
 import { runBatchItem } from '../core/batch/runBatchItem';
 import { runBatchStep } from './shared/runBatchStep';
 import { appConfig } from './shared/runtime';
@@ -20,7 +19,7 @@ export async function batchPoison(message: unknown, context: InvocationContext):
 
 const config = appConfig();
 app.storageQueue('batchPoison', {
-  queueName: batchQueueNames.poison(config.batch.queue),
+  queueName: config.batch.queues.poison,
   connection: config.storage.setting,
   handler: batchPoison,
 });

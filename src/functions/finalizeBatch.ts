@@ -1,6 +1,5 @@
 import { app, type InvocationContext } from '@azure/functions';
 import { parseBatchMessage } from '../core/batch/BatchMessage';
-import { batchQueueNames } from '../core/batch/batchQueueNames';
 import { finalizeBatchPage } from '../core/batch/finalizeBatchPage';
 import { runBatchStep } from './shared/runBatchStep';
 import { appConfig } from './shared/runtime';
@@ -15,7 +14,7 @@ export async function finalizeBatch(message: unknown, context: InvocationContext
 
 const config = appConfig();
 app.storageQueue('finalizeBatch', {
-  queueName: batchQueueNames.finalize(config.batch.queue),
+  queueName: config.batch.queues.finalize,
   connection: config.storage.setting,
   handler: finalizeBatch,
 });

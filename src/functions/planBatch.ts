@@ -1,6 +1,5 @@
 import { app, type InvocationContext } from '@azure/functions';
 import { parseBatchMessage } from '../core/batch/BatchMessage';
-import { batchQueueNames } from '../core/batch/batchQueueNames';
 import { planBatchPage } from '../core/batch/planBatchPage';
 import { runBatchStep } from './shared/runBatchStep';
 import { appConfig } from './shared/runtime';
@@ -18,7 +17,7 @@ export async function planBatch(message: unknown, context: InvocationContext): P
 
 const config = appConfig();
 app.storageQueue('planBatch', {
-  queueName: batchQueueNames.plan(config.batch.queue),
+  queueName: config.batch.queues.plan,
   connection: config.storage.setting,
   handler: planBatch,
 });

@@ -18,7 +18,7 @@ export async function processBatchItem(message: unknown, context: InvocationCont
 
 const config = appConfig();
 app.storageQueue('processBatchItem', {
-  queueName: config.batch.queue,
+  queueName: config.batch.queues.item,
   connection: config.storage.setting,
   handler: processBatchItem,
 });

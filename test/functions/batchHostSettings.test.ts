@@ -22,7 +22,12 @@ describe('batch queue settings', () => {
 
   it('reads the batch settings with defaults and bounds', () => {
     expect(testConfig().batch).toEqual({
-      queue: 'media-batch',
+      queues: {
+        item: 'media-batch',
+        plan: 'media-batch-plan',
+        finalize: 'media-batch-finalize',
+        poison: 'media-batch-poison',
+      },
       planPageSize: 1000,
       counterShards: 16,
       maxDequeueCount: 5,

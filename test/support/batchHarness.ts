@@ -4,6 +4,7 @@ import { AzureBlobBlocks } from '../../src/adapters/AzureBlobBlocks';
 import { AzureWorkQueue } from '../../src/adapters/AzureWorkQueue';
 import type { BatchDeps } from '../../src/core/batch/BatchDeps';
 import type { BatchSettings } from '../../src/core/batch/BatchSettings';
+import { resolveBatchQueues } from '../../src/core/batch/resolveBatchQueues';
 import type { EmulatorOptions } from '../../src/emulator/EmulatorOptions';
 import { pipelineHarness, type PipelineHarness } from './pipelineHarness';
 import { testConnectionString, uniqueName } from './storage';
@@ -25,7 +26,7 @@ export async function batchHarness(
   const queues = QueueServiceClient.fromConnectionString(testConnectionString());
   const settings: BatchSettings = {
     ...h.config.batch,
-    queue: uniqueName('bq'),
+    queues: resolveBatchQueues(uniqueName('bq')),
     ...batch,
   };
   const batchDeps = {

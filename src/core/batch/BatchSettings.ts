@@ -1,7 +1,9 @@
+import type { BatchQueues } from './BatchQueues';
+
 /** Batch settings (`MEDIA_BATCH_*`). */
 export interface BatchSettings {
-  /** The item queue; the planner and the finalizer use `<queue>-plan` and `<queue>-finalize`. */
-  queue: string;
+  /** The item queue (`MEDIA_BATCH_QUEUE`) and the plan, finalize and poison queues named after it. */
+  queues: BatchQueues;
   /** Blobs listed (or manifest lines read) per planner invocation, at most 5000. */
   planPageSize: number;
   /** Counter shards per batch: more shards, fewer If-Match conflicts, more reads per status call. */

@@ -1,6 +1,5 @@
 import type { BatchDeps } from './BatchDeps';
 import { readBatchCounts } from './batchCounters';
-import { batchQueueNames } from './batchQueueNames';
 import { readBatchRecord, updateBatchRecord } from './batchRecordStore';
 import type { FinalizeMessage } from './BatchMessage';
 
@@ -37,7 +36,7 @@ export async function checkBatchCompletion(deps: BatchDeps, id: string): Promise
     errorPages: [],
   };
   try {
-    await deps.queue.send(batchQueueNames.finalize(deps.batch.queue), message);
+    await deps.queue.send(deps.batch.queues.finalize, message);
   } catch (error) {
     // Undo, so that a redelivery of the caller's message can try again.
     await updateBatchRecord(deps.blobs, container, id, (current) => ({ ...current, finalizeQueued: false }));

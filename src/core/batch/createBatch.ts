@@ -8,7 +8,6 @@ import type { PlanMessage } from './BatchMessage';
 import type { BatchRecord, BatchSource } from './BatchRecord';
 import type { BatchRequest } from './BatchRequest';
 import { batchPaths } from './batchPaths';
-import { batchQueueNames } from './batchQueueNames';
 import { findDuplicateCustomId } from './findDuplicateCustomId';
 import { readBatchRecord } from './batchRecordStore';
 
@@ -61,7 +60,7 @@ export async function createBatch(
     if (existing !== undefined) return { record: existing, created: false };
   }
   const plan: PlanMessage = { type: 'plan', batchId: id, page: 0, index: 0 };
-  await deps.queue.send(batchQueueNames.plan(deps.batch.queue), plan);
+  await deps.queue.send(deps.batch.queues.plan, plan);
   deps.logger.info('Batch created', { batchId: id, source: source.kind });
   return { record, created: true };
 }

@@ -8,7 +8,6 @@ import type { FinalizeMessage } from './BatchMessage';
 import { readBatchCounts } from './batchCounters';
 import { batchOutputLine } from './batchOutputLine';
 import { batchPaths } from './batchPaths';
-import { batchQueueNames } from './batchQueueNames';
 import { readBatchRecord, updateBatchRecord } from './batchRecordStore';
 
 const PAGE_SIZE = 1000;
@@ -76,7 +75,7 @@ export async function finalizeBatchPage(
       resultPages,
       errorPages,
     };
-    await deps.queue.send(batchQueueNames.finalize(deps.batch.queue), next);
+    await deps.queue.send(deps.batch.queues.finalize, next);
     return 'page';
   }
   await Promise.all([

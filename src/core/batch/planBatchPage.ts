@@ -6,7 +6,6 @@ import { isRecord } from '../isRecord';
 import type { BatchDeps } from './BatchDeps';
 import type { ItemMessage, PlanMessage } from './BatchMessage';
 import type { BatchRecord } from './BatchRecord';
-import { batchQueueNames } from './batchQueueNames';
 import { readBatchRecord, updateBatchRecord } from './batchRecordStore';
 import { checkBatchCompletion } from './checkBatchCompletion';
 
@@ -45,7 +44,7 @@ export async function planBatchPage(deps: BatchDeps, message: PlanMessage): Prom
     return { status: 'failed', code: error.code };
   }
   const limit = pLimit(SEND_CONCURRENCY);
-  await Promise.all(page.items.map((item) => limit(() => deps.queue.send(deps.batch.queue, item))));
+  await Promise.all(page.items.map((item) => limit(() => deps.queue.send(deps.batch.queues.item, item))));
   const nextIndex = message.index + page.items.length;
   if (page.cursor !== undefined) {
     const next: PlanMessage = {
@@ -55,7 +54,7 @@ export async function planBatchPage(deps: BatchDeps, message: PlanMessage): Prom
       index: nextIndex,
       cursor: page.cursor,
     };
-    await deps.queue.send(batchQueueNames.plan(deps.batch.queue), next);
+    await deps.queue.send(deps.batch.queues.plan, next);
   }
   const now = new Date(deps.clock.now()).toISOString();
   await updateBatchRecord(deps.blobs, container, record.id, (current) =>

@@ -156,7 +156,7 @@ async function deferItem(
   const longest = deps.settings.retry.totalBudgetMs + deps.settings.claimMarginMs;
   const waitMs = Math.min(Math.max(error.expiresAt - deps.clock.now(), 0), longest);
   const delaySeconds = Math.ceil(waitMs / 1000) + 1;
-  await deps.queue.send(deps.batch.queue, message, { delaySeconds });
+  await deps.queue.send(deps.batch.queues.item, message, { delaySeconds });
   deps.logger.info('Item in progress in another delivery; deferred', {
     batchId: message.batchId,
     index: message.index,
@@ -178,7 +178,7 @@ async function deferMisconfigured(
   error: MediaCompletionsError,
 ): Promise<BatchItemOutcome> {
   const delaySeconds = Math.max(60, Math.ceil(deps.settings.retry.configurationBackoffMs / 1000));
-  await deps.queue.send(deps.batch.queue, message, { delaySeconds });
+  await deps.queue.send(deps.batch.queues.item, message, { delaySeconds });
   deps.logger.warn('Item met a configuration fault; deferred until it is fixed', {
     batchId: message.batchId,
     index: message.index,

@@ -2,7 +2,6 @@ import { MemoryWorkQueue } from '../../../src/adapters/MemoryWorkQueue';
 import type { BatchDeps } from '../../../src/core/batch/BatchDeps';
 import { parseBatchMessage } from '../../../src/core/batch/BatchMessage';
 import { batchPaths } from '../../../src/core/batch/batchPaths';
-import { batchQueueNames } from '../../../src/core/batch/batchQueueNames';
 import { cancelBatch } from '../../../src/core/batch/cancelBatch';
 import { createBatch } from '../../../src/core/batch/createBatch';
 import { finalizeBatchPage } from '../../../src/core/batch/finalizeBatchPage';
@@ -34,19 +33,18 @@ function local(deps: BatchDeps = h.batchDeps): { deps: BatchDeps; queue: MemoryW
 }
 
 async function drain(deps: BatchDeps, queue: MemoryWorkQueue): Promise<void> {
-  const q = deps.batch.queue;
   for (;;) {
-    const plan = queue.take(batchQueueNames.plan(q));
+    const plan = queue.take(deps.batch.queues.plan);
     if (plan !== undefined) {
       await planBatchPage(deps, parseBatchMessage(plan, 'plan'));
       continue;
     }
-    const item = queue.take(q);
+    const item = queue.take(deps.batch.queues.item);
     if (item !== undefined) {
       await runBatchItem(deps, parseBatchMessage(item, 'item'), { dequeueCount: 1 });
       continue;
     }
-    const finalize = queue.take(batchQueueNames.finalize(q));
+    const finalize = queue.take(deps.batch.queues.finalize);
     if (finalize === undefined) return;
     await finalizeBatchPage(deps, parseBatchMessage(finalize, 'finalize'));
   }
@@ -147,9 +145,9 @@ describe('batch core', () => {
       deps,
       parseBatchRequest({ container: h.input, prefix: 'r/' }, deps.settings),
     );
-    await planBatchPage(deps, parseBatchMessage(queue.take(batchQueueNames.plan(deps.batch.queue)), 'plan'));
-    const first = parseBatchMessage(queue.take(deps.batch.queue), 'item');
-    const second = parseBatchMessage(queue.take(deps.batch.queue), 'item');
+    await planBatchPage(deps, parseBatchMessage(queue.take(deps.batch.queues.plan), 'plan'));
+    const first = parseBatchMessage(queue.take(deps.batch.queues.item), 'item');
+    const second = parseBatchMessage(queue.take(deps.batch.queues.item), 'item');
 
     // A worker wrote the document, then died before counting it.
     const crashed = await processBlob(deps, {
@@ -183,9 +181,11 @@ describe('batch core', () => {
       deps,
       parseBatchRequest({ container: h.input, prefix: 'c/' }, deps.settings),
     );
-    await planBatchPage(deps, parseBatchMessage(queue.take(batchQueueNames.plan(deps.batch.queue)), 'plan'));
+    await planBatchPage(deps, parseBatchMessage(queue.take(deps.batch.queues.plan), 'plan'));
     for (let n = 0; n < 4; n++) {
-      await runBatchItem(deps, parseBatchMessage(queue.take(deps.batch.queue), 'item'), { dequeueCount: 1 });
+      await runBatchItem(deps, parseBatchMessage(queue.take(deps.batch.queues.item), 'item'), {
+        dequeueCount: 1,
+      });
     }
     const calls = h.emulator.stats().byStatus['200'] ?? 0;
     const cancelling = await cancelBatch(deps, record.id);

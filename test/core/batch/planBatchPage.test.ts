@@ -1,7 +1,6 @@
 import { MemoryWorkQueue } from '../../../src/adapters/MemoryWorkQueue';
 import type { BatchDeps } from '../../../src/core/batch/BatchDeps';
 import { parseBatchMessage } from '../../../src/core/batch/BatchMessage';
-import { batchQueueNames } from '../../../src/core/batch/batchQueueNames';
 import { readBatchRecord } from '../../../src/core/batch/batchRecordStore';
 import { createBatch } from '../../../src/core/batch/createBatch';
 import { parseBatchRequest } from '../../../src/core/batch/parseBatchRequest';
@@ -36,7 +35,7 @@ describe('planBatchPage', () => {
         },
       }),
     };
-    const planQueue = batchQueueNames.plan(deps.batch.queue);
+    const planQueue = deps.batch.queues.plan;
     const { record } = await createBatch(
       deps,
       parseBatchRequest({ container: h.input, prefix: 'many/' }, deps.settings),
@@ -45,9 +44,9 @@ describe('planBatchPage', () => {
     const queuedPerInvocation: number[] = [];
     for (let message = queue.take(planQueue); message !== undefined; message = queue.take(planQueue)) {
       const plan = parseBatchMessage(message, 'plan');
-      const before = queue.size(deps.batch.queue);
+      const before = queue.size(deps.batch.queues.item);
       outcomes.push(await planBatchPage(deps, plan));
-      queuedPerInvocation.push(queue.size(deps.batch.queue) - before);
+      queuedPerInvocation.push(queue.size(deps.batch.queues.item) - before);
       // A redelivered page that was planned already changes nothing.
       if (outcomes.length === 1) expect(await planBatchPage(deps, plan)).toEqual({ status: 'duplicate' });
     }
@@ -65,9 +64,9 @@ describe('planBatchPage', () => {
     const indexes = new Set<number>();
     const names = new Set<string>();
     for (
-      let message = queue.take(deps.batch.queue);
+      let message = queue.take(deps.batch.queues.item);
       message !== undefined;
-      message = queue.take(deps.batch.queue)
+      message = queue.take(deps.batch.queues.item)
     ) {
       const item = parseBatchMessage(message, 'item');
       indexes.add(item.index);

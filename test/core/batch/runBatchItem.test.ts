@@ -1,6 +1,5 @@
 import { MemoryWorkQueue } from '../../../src/adapters/MemoryWorkQueue';
 import { parseBatchMessage } from '../../../src/core/batch/BatchMessage';
-import { batchQueueNames } from '../../../src/core/batch/batchQueueNames';
 import { createBatch } from '../../../src/core/batch/createBatch';
 import { getBatchStatus } from '../../../src/core/batch/getBatchStatus';
 import { parseBatchRequest } from '../../../src/core/batch/parseBatchRequest';
@@ -31,9 +30,9 @@ describe('runBatchItem with transient failures', () => {
       deps,
       parseBatchRequest({ container: h.input, prefix: 't/' }, deps.settings),
     );
-    await planBatchPage(deps, parseBatchMessage(queue.take(batchQueueNames.plan(deps.batch.queue)), 'plan'));
-    const first = parseBatchMessage(queue.take(deps.batch.queue), 'item');
-    const second = parseBatchMessage(queue.take(deps.batch.queue), 'item');
+    await planBatchPage(deps, parseBatchMessage(queue.take(deps.batch.queues.plan), 'plan'));
+    const first = parseBatchMessage(queue.take(deps.batch.queues.item), 'item');
+    const second = parseBatchMessage(queue.take(deps.batch.queues.item), 'item');
 
     await expect(runBatchItem(deps, first, { dequeueCount: 1 })).rejects.toMatchObject({ retryable: true });
     expect(await h.blobs.readJson(h.output, `batches/${record.id}/items/t/1.png.error.json`)).toBeUndefined();

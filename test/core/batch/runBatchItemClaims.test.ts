@@ -1,7 +1,6 @@
 import { MemoryWorkQueue } from '../../../src/adapters/MemoryWorkQueue';
 import { parseBatchMessage, type ItemMessage } from '../../../src/core/batch/BatchMessage';
 import { batchPaths } from '../../../src/core/batch/batchPaths';
-import { batchQueueNames } from '../../../src/core/batch/batchQueueNames';
 import { createBatch } from '../../../src/core/batch/createBatch';
 import { getBatchStatus } from '../../../src/core/batch/getBatchStatus';
 import { parseBatchRequest } from '../../../src/core/batch/parseBatchRequest';
@@ -30,11 +29,8 @@ async function oneItemBatch(name: string) {
     planning,
     parseBatchRequest({ container: h.input, prefix: name }, planning.settings),
   );
-  await planBatchPage(
-    planning,
-    parseBatchMessage(planning.queue.take(batchQueueNames.plan(planning.batch.queue)), 'plan'),
-  );
-  const item: ItemMessage = parseBatchMessage(planning.queue.take(planning.batch.queue), 'item');
+  await planBatchPage(planning, parseBatchMessage(planning.queue.take(planning.batch.queues.plan), 'plan'));
+  const item: ItemMessage = parseBatchMessage(planning.queue.take(planning.batch.queues.item), 'item');
   return { id: record.id, etag, item, location: batchPaths.item(h.output, record.id, name) };
 }
 
@@ -70,7 +66,7 @@ describe('runBatchItem with claims', () => {
       request_counts: { total: 1, completed: 0, failed: 0 },
     });
     // A fresh copy of the message waits, invisible, until about when the claim expires.
-    const queue = h.queues.getQueueClient(h.batchDeps.batch.queue);
+    const queue = h.queues.getQueueClient(h.batchDeps.batch.queues.item);
     expect((await queue.getProperties()).approximateMessagesCount).toBe(1);
     expect((await queue.receiveMessages()).receivedMessageItems).toHaveLength(0);
     const deferred = h.deps.logger.entries.filter((entry) => entry.message.includes('deferred')).at(-1);

@@ -1,7 +1,6 @@
 import { MemoryWorkQueue } from '../../../src/adapters/MemoryWorkQueue';
 import { createModelGateway } from '../../../src/adapters/createModelGateway';
 import { parseBatchMessage } from '../../../src/core/batch/BatchMessage';
-import { batchQueueNames } from '../../../src/core/batch/batchQueueNames';
 import { createBatch } from '../../../src/core/batch/createBatch';
 import { getBatchStatus } from '../../../src/core/batch/getBatchStatus';
 import { parseBatchRequest } from '../../../src/core/batch/parseBatchRequest';
@@ -40,8 +39,8 @@ it('defers an item whose last delivery meets a configuration fault instead of co
     deps,
     parseBatchRequest({ container: h.input, prefix: 'cfg/' }, deps.settings),
   );
-  await planBatchPage(deps, parseBatchMessage(queue.take(batchQueueNames.plan(deps.batch.queue)), 'plan'));
-  const item = parseBatchMessage(queue.take(deps.batch.queue), 'item');
+  await planBatchPage(deps, parseBatchMessage(queue.take(deps.batch.queues.plan), 'plan'));
+  const item = parseBatchMessage(queue.take(deps.batch.queues.item), 'item');
   const itemDocument = `batches/${record.id}/items/cfg/1.png`;
 
   await expect(runBatchItem(deps, item, { dequeueCount: 1 })).rejects.toMatchObject({
@@ -61,7 +60,7 @@ it('defers an item whose last delivery meets a configuration fault instead of co
 
   // The key is fixed (the app restarts with the new setting): the deferred message completes the item.
   const fixed = testConfig({ AZURE_INFERENCE_ENDPOINT: `${h.emulator.url}/models` });
-  const deferred = parseBatchMessage(queue.take(deps.batch.queue), 'item');
+  const deferred = parseBatchMessage(queue.take(deps.batch.queues.item), 'item');
   const outcome = await runBatchItem(
     { ...deps, model: await createModelGateway(fixed.inference) },
     deferred,
