@@ -69,5 +69,7 @@ describe('media-completions process, interrupted', () => {
       // Released, not left to expire: a re-run would start at once instead of reporting in_progress.
       expect(await claims()).toEqual([]);
     },
+    // A CLI process that starts under load (sharp, ffmpeg probes) can take longer than the default 30 s.
+    90_000,
   );
 });
