@@ -1,4 +1,4 @@
-import { createPipelineClients, withLogger } from '../../src/adapters/createPipelineDeps';
+import { createAppDeps } from '../../src/adapters/createAppDeps';
 import { loadConfig, type AppConfig } from '../../src/config';
 import { performance } from 'node:perf_hooks';
 import type { ResultDocument } from '../../src/core/documents';
@@ -33,7 +33,7 @@ export async function benchDeps(
     MEDIA_OUTPUT_CONTAINER: args.output,
     ...extra,
   });
-  return withLogger(await createPipelineClients(config), silentLogger);
+  return (await createAppDeps(config)).pipeline(silentLogger);
 }
 
 /** One timed `processBlob` of `args.name` into `<run>.json`; throws unless it succeeded. */

@@ -1,6 +1,5 @@
 import { QueueServiceClient } from '@azure/storage-queue';
-import { createBatchClients } from '../../src/adapters/createBatchClients';
-import { createPipelineClients, withLogger } from '../../src/adapters/createPipelineDeps';
+import { createAppDeps } from '../../src/adapters/createAppDeps';
 import { batchQueueBindings } from '../../src/cli/batchQueueBindings';
 import { runQueueWorker } from '../../src/cli/runQueueWorker';
 import { loadConfig } from '../../src/config';
@@ -47,11 +46,7 @@ const silent: Logger = {
  */
 export async function runBatchPhase(options: BatchPhaseOptions): Promise<BatchPhaseReport> {
   const config = loadConfig();
-  const deps = {
-    ...withLogger(await createPipelineClients(config), silent),
-    ...(await createBatchClients(config.storage)),
-    batch: config.batch,
-  };
+  const deps = await (await createAppDeps(config)).batch(silent);
   const bindings = await batchQueueBindings(config);
   const service = QueueServiceClient.fromConnectionString(options.connectionString);
   await Promise.all(bindings.map((binding) => service.getQueueClient(binding.queue).createIfNotExists()));

@@ -1,7 +1,7 @@
-import type { TokenCredential } from '@azure/core-auth';
 import type { StorageConnection } from '../config';
 import type { BlobBlocks } from '../core/ports/BlobBlocks';
 import type { WorkQueue } from '../core/ports/WorkQueue';
+import { credentialFor } from './credentialFor';
 
 /** The clients batch needs on top of the pipeline's: the queues and block-level blob access. */
 export interface BatchClients {
@@ -9,7 +9,7 @@ export interface BatchClients {
   blocks: BlobBlocks;
 }
 
-/** For either connection form, like `createBlobStore`; the SDKs load on first use. */
+/** For either connection form (identity: `credentialFor`), like `createBlobStore`; the SDKs load on first use. */
 export async function createBatchClients(connection: StorageConnection): Promise<BatchClients> {
   const [{ BlobServiceClient }, { QueueServiceClient }, { AzureBlobBlocks }, { AzureWorkQueue }] =
     await Promise.all([
@@ -24,22 +24,9 @@ export async function createBatchClients(connection: StorageConnection): Promise
       blocks: new AzureBlobBlocks(BlobServiceClient.fromConnectionString(connection.connectionString)),
     };
   }
-  const credential = await storageCredential(connection.credential, connection.clientId);
+  const credential = await credentialFor(connection);
   return {
     queue: new AzureWorkQueue(new QueueServiceClient(connection.queueServiceUri, credential)),
     blocks: new AzureBlobBlocks(new BlobServiceClient(connection.blobServiceUri, credential)),
   };
-}
-
-async function storageCredential(
-  kind: 'managedidentity' | undefined,
-  clientId: string | undefined,
-): Promise<TokenCredential> {
-  const identity = await import('@azure/identity');
-  const options = clientId === undefined ? {} : { clientId };
-  return kind === 'managedidentity'
-    ? new identity.ManagedIdentityCredential(options)
-    : new identity.DefaultAzureCredential(
-        clientId === undefined ? {} : { managedIdentityClientId: clientId },
-      );
 }

@@ -1,7 +1,8 @@
 import type { StorageConnection } from '../config';
 import type { BlobStore } from '../core/ports/BlobStore';
+import { credentialFor } from './credentialFor';
 
-/** A BlobStore for either connection form; the SDKs load on first use, not at module load. */
+/** A BlobStore for either connection form (identity: `credentialFor`); the SDKs load on first use. */
 export async function createBlobStore(connection: StorageConnection): Promise<BlobStore> {
   const [{ BlobServiceClient }, { AzureBlobStore }] = await Promise.all([
     import('@azure/storage-blob'),
@@ -10,14 +11,7 @@ export async function createBlobStore(connection: StorageConnection): Promise<Bl
   if (connection.kind === 'connectionString') {
     return new AzureBlobStore(BlobServiceClient.fromConnectionString(connection.connectionString));
   }
-  const identity = await import('@azure/identity');
-  const credential =
-    connection.credential === 'managedidentity'
-      ? new identity.ManagedIdentityCredential(
-          connection.clientId === undefined ? {} : { clientId: connection.clientId },
-        )
-      : new identity.DefaultAzureCredential(
-          connection.clientId === undefined ? {} : { managedIdentityClientId: connection.clientId },
-        );
-  return new AzureBlobStore(new BlobServiceClient(connection.blobServiceUri, credential));
+  return new AzureBlobStore(
+    new BlobServiceClient(connection.blobServiceUri, await credentialFor(connection)),
+  );
 }

@@ -1,7 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { createBatchClients } from '../adapters/createBatchClients';
-import { createPipelineClients, withLogger } from '../adapters/createPipelineDeps';
-import { loadConfig, type AppConfig } from '../config';
+import { createAppDeps } from '../adapters/createAppDeps';
+import { loadConfig } from '../config';
 import type { BatchView } from '../core/batch/BatchView';
 import { createBatch } from '../core/batch/createBatch';
 import { getBatchStatus } from '../core/batch/getBatchStatus';
@@ -59,7 +58,7 @@ export function registerBatchCommand(program: Command): void {
     .option('--verbose', 'log pipeline progress (never payloads) on stderr')
     .action(async (flags: BatchFlags) => {
       const config = loadConfig();
-      const deps = await batchDeps(config, flags.verbose === true);
+      const deps = await (await createAppDeps(config)).batch(consoleLogger(flags.verbose === true));
       const request = parseBatchRequest(
         {
           ...(flags.manifest === undefined
@@ -107,7 +106,7 @@ export function registerBatchCommand(program: Command): void {
     .argument('<id>', 'the batch id (batch_...)')
     .action(async (id: string) => {
       const config = loadConfig();
-      const { blobs } = await createPipelineClients(config);
+      const { blobs } = (await createAppDeps(config)).pipeline(consoleLogger(false));
       const view = await getBatchStatus({ blobs, settings: config.pipeline }, id);
       if (view === undefined) throw new Error(`No batch ${id} in ${config.pipeline.outputContainer}.`);
       process.stdout.write(formatStatus(view));
@@ -122,7 +121,7 @@ export function registerBatchCommand(program: Command): void {
     .option('--out <dir>', 'folder to write them into (default: ./<id>)')
     .action(async (id: string, flags: { out?: string }) => {
       const config = loadConfig();
-      const { blobs } = await createPipelineClients(config);
+      const { blobs } = (await createAppDeps(config)).pipeline(consoleLogger(false));
       const view = await getBatchStatus({ blobs, settings: config.pipeline }, id);
       if (view === undefined) throw new Error(`No batch ${id} in ${config.pipeline.outputContainer}.`);
       const written = await downloadBatchResults(blobs, config.pipeline.outputContainer, view, {
@@ -173,14 +172,6 @@ export function registerBatchCommand(program: Command): void {
       });
       process.stdout.write(`${JSON.stringify(stats)}\n`);
     });
-}
-
-async function batchDeps(config: AppConfig, verbose: boolean) {
-  const [pipeline, batch] = await Promise.all([
-    createPipelineClients(config),
-    createBatchClients(config.storage),
-  ]);
-  return { ...withLogger(pipeline, consoleLogger(verbose)), ...batch, batch: config.batch };
 }
 
 function formatStatus(view: BatchView): string {

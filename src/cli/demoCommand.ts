@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { createPipelineClients, withLogger } from '../adapters/createPipelineDeps';
+import { createAppDeps } from '../adapters/createAppDeps';
 import { loadConfig, type Env } from '../config';
 import type { RunningEmulator } from '../emulator/RunningEmulator';
 import { startEmulator } from '../emulator/startEmulator';
@@ -65,7 +65,7 @@ export async function runDemo(env: Env, verbose: boolean, write: (text: string) 
       });
     }
     const config = loadConfig(demoEnv);
-    const deps = withLogger(await createPipelineClients(config), consoleLogger(verbose));
+    const deps = (await createAppDeps(config)).pipeline(consoleLogger(verbose));
     const { inputContainer, outputContainer } = config.pipeline;
     await deps.blobs.createContainerIfNotExists(inputContainer);
     await deps.blobs.createContainerIfNotExists(outputContainer);

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { createPipelineClients, withLogger } from '../adapters/createPipelineDeps';
+import { createAppDeps } from '../adapters/createAppDeps';
 import { loadConfig } from '../config';
 import type { CompletionOverrides } from '../core/CompletionOverrides';
 import { resolveRequestSummary } from '../core/resolveRequestSummary';
@@ -41,8 +41,7 @@ export function registerProcessCommand(program: Command): void {
       const overrides = runOverrides(flags);
       // Checked now, as a batch does: a bad --prompt fails the run instead of writing an error per input.
       resolveRequestSummary(config.pipeline, [], overrides);
-      const clients = await createPipelineClients(config);
-      const deps = withLogger(clients, consoleLogger(flags.verbose === true));
+      const deps = (await createAppDeps(config)).pipeline(consoleLogger(flags.verbose === true));
       await deps.blobs.createContainerIfNotExists(config.pipeline.outputContainer);
       const container = flags.container ?? config.pipeline.inputContainer;
       if (files.length === 0) {

@@ -1,6 +1,6 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { handleCompletionRequest, type HttpCompletionDeps } from '../core/http/handleCompletionRequest';
-import { appConfig, pipelineDeps } from './shared/runtime';
+import { httpDeps } from './shared/runtime';
 
 /**
  * POST /api/completions: an image or a recording in (multipart, JSON or a raw body), the completion out, as JSON
@@ -13,7 +13,7 @@ export async function completions(
 ): Promise<HttpResponseInit> {
   let deps: HttpCompletionDeps;
   try {
-    deps = { ...(await pipelineDeps(context)), http: appConfig().http };
+    deps = await httpDeps(context);
   } catch (error) {
     // Building the clients failed: report it the way every other failure is reported.
     context.error(`completions: could not start (${error instanceof Error ? error.name : 'unknown error'})`);

@@ -1,6 +1,6 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { getBatchStatus } from '../core/batch/getBatchStatus';
-import { batchDeps } from './shared/batchDeps';
+import { batchDeps } from './shared/runtime';
 import { batchErrorResponse, batchFailure } from './shared/batchHttp';
 
 /** `GET /api/batches/{id}`: status, request counts and token totals, from the counters (never a listing). */

@@ -4,7 +4,7 @@ import { isMediaCompletionsError } from '../core/errors';
 import { readBodyWithin } from '../core/http/readBodyWithin';
 import { getBatchStatus } from '../core/batch/getBatchStatus';
 import { parseBatchRequest } from '../core/batch/parseBatchRequest';
-import { batchDeps } from './shared/batchDeps';
+import { batchDeps } from './shared/runtime';
 import { batchErrorResponse, batchFailure } from './shared/batchHttp';
 
 /** Body bigger than any valid request (prompts are capped by MEDIA_MAX_PROMPT_CHARS), in bytes. */

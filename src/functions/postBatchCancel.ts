@@ -1,6 +1,6 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { cancelBatch } from '../core/batch/cancelBatch';
-import { batchDeps } from './shared/batchDeps';
+import { batchDeps } from './shared/runtime';
 import { batchErrorResponse, batchFailure } from './shared/batchHttp';
 
 /** `POST /api/batches/{id}/cancel`: no new items start; in-flight ones finish; answers the batch status. */

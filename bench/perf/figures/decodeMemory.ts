@@ -4,7 +4,7 @@
  * Each kind is first processed alone, to show the budget refuses nothing one instance can take one at a time.
  */
 import { performance } from 'node:perf_hooks';
-import { createPipelineClients, withLogger } from '../../../src/adapters/createPipelineDeps';
+import { createAppDeps } from '../../../src/adapters/createAppDeps';
 import { processBlob } from '../../../src/core/processBlob';
 import { childArgs, childMain } from '../child';
 import { peakRss, resetPeakRss } from '../peakRss';
@@ -39,7 +39,7 @@ childMain(async (): Promise<DecodeMemoryResult> => {
     MEDIA_INPUT_CONTAINER: args.container,
     MEDIA_OUTPUT_CONTAINER: args.output,
   });
-  const deps = withLogger(await createPipelineClients(config), silentLogger);
+  const deps = (await createAppDeps(config)).pipeline(silentLogger);
   const run = async (name: string, label: string): Promise<string> => {
     const outcome = await processBlob(deps, {
       container: args.container,

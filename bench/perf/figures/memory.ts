@@ -6,7 +6,7 @@
 import ModelClient from '@azure-rest/ai-inference';
 import { AzureKeyCredential } from '@azure/core-auth';
 import { BlobServiceClient } from '@azure/storage-blob';
-import { createPipelineClients, withLogger } from '../../../src/adapters/createPipelineDeps';
+import { createAppDeps } from '../../../src/adapters/createAppDeps';
 import { inspectMedia } from '../../../src/core/media/inspectMedia';
 import { processBlob } from '../../../src/core/processBlob';
 import { childArgs, childMain } from '../child';
@@ -112,7 +112,7 @@ async function chain(args: MemoryArgs): Promise<(name: string, run: string) => P
     MEDIA_OUTPUT_CONTAINER: args.output,
     MEDIA_DOWNSCALE: String(args.chain === 'pipeline-downscale'),
   });
-  const deps = withLogger(await createPipelineClients(config), silentLogger);
+  const deps = (await createAppDeps(config)).pipeline(silentLogger);
   return async (name, run) => {
     const outcome = await processBlob(deps, {
       container: args.container,

@@ -7,8 +7,8 @@ import ModelClient from '@azure-rest/ai-inference';
 import { AzureKeyCredential } from '@azure/core-auth';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { performance } from 'node:perf_hooks';
-import { createPipelineClients, withLogger } from '../../../src/adapters/createPipelineDeps';
-import { processBlob } from '../../../src/core/processBlob';
+import { createAppDeps } from '../../../src/adapters/createAppDeps';
+import { processBlob, type PipelineDeps } from '../../../src/core/processBlob';
 import { childArgs, childMain } from '../child';
 import { benchConfig } from '../pipelineEnv';
 import { silentLogger } from '../silentLogger';
@@ -34,7 +34,7 @@ childMain(async (): Promise<OverheadResult> => {
     MEDIA_INPUT_CONTAINER: args.container,
     MEDIA_OUTPUT_CONTAINER: args.output,
   });
-  const deps = withLogger(await createPipelineClients(config), silentLogger);
+  const deps = (await createAppDeps(config)).pipeline(silentLogger);
   const service = BlobServiceClient.fromConnectionString(args.connectionString);
   const source = service.getContainerClient(args.container).getBlockBlobClient(args.name);
   const out = service.getContainerClient(args.output);
@@ -107,7 +107,7 @@ childMain(async (): Promise<OverheadResult> => {
 
 /** The prompt the pipeline would send for this blob, so that the floor sends the same request. */
 async function describeOnce(
-  deps: Awaited<ReturnType<typeof withLogger>>,
+  deps: PipelineDeps,
   args: OverheadArgs,
 ): Promise<{
   summary: { systemPrompt: string; prompt: string; maxTokens: number; apiVersion: string };

@@ -4,7 +4,7 @@
  */
 import pLimit from 'p-limit';
 import { performance } from 'node:perf_hooks';
-import { createPipelineClients, withLogger } from '../../../src/adapters/createPipelineDeps';
+import { createAppDeps } from '../../../src/adapters/createAppDeps';
 import { processBlob } from '../../../src/core/processBlob';
 import { childArgs, childMain } from '../child';
 import { benchConfig } from '../pipelineEnv';
@@ -33,7 +33,7 @@ childMain(async (): Promise<ThroughputResult> => {
     MEDIA_INPUT_CONTAINER: args.container,
     MEDIA_OUTPUT_CONTAINER: args.output,
   });
-  const deps = withLogger(await createPipelineClients(config), silentLogger);
+  const deps = (await createAppDeps(config)).pipeline(silentLogger);
   const limit = pLimit(args.concurrency);
   const runOne = (name: string, prefix: string) =>
     limit(() =>

@@ -1,7 +1,7 @@
 import type { InvocationContext } from '@azure/functions';
 import type { BatchDeps } from '../../core/batch/BatchDeps';
 import { isMediaCompletionsError } from '../../core/errors';
-import { batchDeps } from './batchDeps';
+import { batchDeps } from './runtime';
 
 /**
  * Runs one batch queue step and logs its outcome. A message that can never succeed (malformed, or for a batch

@@ -1,0 +1,80 @@
+import type { AppConfig } from '../config';
+import type { BatchDeps } from '../core/batch/BatchDeps';
+import type { HttpCompletionDeps } from '../core/http/handleCompletionRequest';
+import type { Clock } from '../core/ports/Clock';
+import type { Logger } from '../core/ports/Logger';
+import type { PipelineDeps } from '../core/processBlob';
+import { ModelCircuitBreaker } from '../core/retry/ModelCircuitBreaker';
+import { TokenLimitParameter } from '../core/retry/TokenLimitParameter';
+import { createBatchClients, type BatchClients } from './createBatchClients';
+import { createBlobStore } from './createBlobStore';
+import { createModelGateway } from './createModelGateway';
+import { FfmpegAudioConverter } from './FfmpegAudioConverter';
+import { SharpImageConverter } from './SharpImageConverter';
+import { systemClock } from './systemClock';
+
+/**
+ * What every entry point (the functions, the CLI commands) builds on: one process's clients and settings, with
+ * the logger of each invocation added per call.
+ */
+export interface AppDeps {
+  readonly config: AppConfig;
+  /** For the blob trigger, the poison handler and the CLI's `process`/`demo`. */
+  pipeline(logger: Logger): PipelineDeps;
+  /** For `POST /api/completions`: the pipeline's plus the HTTP settings. */
+  http(logger: Logger): HttpCompletionDeps;
+  /** For batches: the pipeline's plus the queue and block clients (built on the first call) and batch settings. */
+  batch(logger: Logger): Promise<BatchDeps>;
+}
+
+/** Per-entry-point replacements; the defaults are the production ones. */
+export interface AppDepsOptions {
+  /** Tests: virtual time for retry waits and claims. */
+  clock?: Clock;
+  /** Tests: a fixed retry jitter. */
+  random?: () => number;
+}
+
+/**
+ * The composition root: builds the model gateway, blob store, converters, breaker and token limit once per
+ * process (share the result across invocations: the breaker, the learnt token parameter and the decode limits
+ * hold for the whole process). The SDKs load here, on first use, not at module load.
+ *
+ * @throws what creating a client throws (e.g. an unloadable SDK); credentials are not exercised until a call.
+ */
+export async function createAppDeps(config: AppConfig, options: AppDepsOptions = {}): Promise<AppDeps> {
+  const [blobs, model] = await Promise.all([
+    createBlobStore(config.storage),
+    createModelGateway(config.inference),
+  ]);
+  const { pipeline } = config;
+  const clock = options.clock ?? systemClock;
+  const shared: Omit<PipelineDeps, 'logger'> = {
+    blobs,
+    model,
+    clock,
+    settings: pipeline,
+    ...(options.random === undefined ? {} : { random: options.random }),
+    // One image converter per process: its decode limits hold for every invocation on the instance.
+    images: new SharpImageConverter(pipeline.imageDecode),
+    audio: new FfmpegAudioConverter(),
+    // Process-wide on purpose: what one invocation learns about the model's configuration holds for all.
+    breaker: new ModelCircuitBreaker(clock, pipeline.retry.configurationBackoffMs),
+    tokenLimit: new TokenLimitParameter(pipeline.maxTokensParameter),
+  };
+  // The queue SDK loads only in a process that runs a batch step.
+  let batchClients: Promise<BatchClients> | undefined;
+  const app: AppDeps = {
+    config,
+    pipeline: (logger) => ({ ...shared, logger }),
+    http: (logger) => ({ ...shared, logger, http: config.http }),
+    batch: async (logger) => {
+      batchClients ??= createBatchClients(config.storage).catch((error: unknown) => {
+        batchClients = undefined;
+        throw error;
+      });
+      return { ...shared, logger, ...(await batchClients), batch: config.batch };
+    },
+  };
+  return app;
+}
