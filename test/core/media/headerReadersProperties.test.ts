@@ -221,8 +221,8 @@ describe('inspectMedia on mutated valid files', () => {
     for (const [, bytes] of valid) expectSaneInfo(inspectMedia(bytes), bytes.length);
   });
 
-  it('returns a sane MediaInfo or throws a non-retryable media error, in bounded time', () => {
-    let slowestMs = 0;
+  // Bounded work is pinned deterministically below (reads counted per byte), never by a clock.
+  it('returns a sane MediaInfo or throws a non-retryable media error', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 0, max: valid.length - 1 }),
@@ -231,16 +231,12 @@ describe('inspectMedia on mutated valid files', () => {
         (index, mutations, keep) => {
           const [, original] = valid[index] ?? ['', Buffer.alloc(0)];
           const bytes = mutate(original, mutations, keep);
-          const started = performance.now();
           const result = outcome(() => inspectMedia(bytes));
-          slowestMs = Math.max(slowestMs, performance.now() - started);
           if (!(result instanceof MediaCompletionsError)) expectSaneInfo(result, bytes.length);
         },
       ),
       { numRuns: 4000, seed: SEED },
     );
-    // Inputs are a few KiB; even under heavy load one inspection is far below this.
-    expect(slowestMs).toBeLessThan(250);
   });
 
   it('on arbitrary bytes behind each real header, the work stays linear in the length', () => {
