@@ -1,10 +1,10 @@
 import { containerAccessProblem } from './core/access/containerAccessProblem';
-import { MediaCompletionsError } from './core/errors';
+import { MediaCompletionsError } from './core/errors/MediaCompletionsError';
 import type { HttpSettings } from './core/http/HttpSettings';
 import type { BatchSettings } from './core/batch/BatchSettings';
 import { resolveBatchQueues } from './core/batch/resolveBatchQueues';
 import type { AnimatedImagePolicy } from './core/media/prepareImageForModel';
-import type { PipelineSettings } from './core/PipelineSettings';
+import type { PipelineSettings } from './core/completion/PipelineSettings';
 import type { ImageDetail } from './core/ports/ModelGateway';
 import type { TokenLimitSetting } from './core/retry/TokenLimitParameter';
 

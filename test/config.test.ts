@@ -1,5 +1,5 @@
 import { loadConfig, DEFAULT_SCOPE } from '../src/config';
-import { MediaCompletionsError } from '../src/core/errors';
+import { MediaCompletionsError } from '../src/core/errors/MediaCompletionsError';
 
 const MINIMAL = {
   MediaStorage: 'UseDevelopmentStorage=true',

@@ -1,8 +1,8 @@
 import { createAppDeps } from '../../src/adapters/createAppDeps';
 import { loadConfig, type AppConfig } from '../../src/config';
 import { performance } from 'node:perf_hooks';
-import type { ResultDocument } from '../../src/core/documents';
-import { processBlob, type PipelineDeps } from '../../src/core/processBlob';
+import type { ResultDocument } from '../../src/core/outputs/documents';
+import { processBlob, type PipelineDeps } from '../../src/core/blob/processBlob';
 import { silentLogger } from './silentLogger';
 
 /** The app settings the bench runs the pipeline with: Azurite, the emulator, and retries that fail fast. */

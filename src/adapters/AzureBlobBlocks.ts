@@ -1,6 +1,6 @@
 import type { BlobServiceClient } from '@azure/storage-blob';
 import { isRestError } from '@azure/core-rest-pipeline';
-import { MediaCompletionsError } from '../core/errors';
+import { MediaCompletionsError } from '../core/errors/MediaCompletionsError';
 import type { BlobBlocks } from '../core/ports/BlobBlocks';
 
 /** The BlobBlocks port on @azure/storage-blob block blobs. */

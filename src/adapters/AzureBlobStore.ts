@@ -1,6 +1,6 @@
 import type { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
 import { isRestError } from '@azure/core-rest-pipeline';
-import { MediaCompletionsError } from '../core/errors';
+import { MediaCompletionsError } from '../core/errors/MediaCompletionsError';
 import type {
   BlobListPage,
   BlobProperties,

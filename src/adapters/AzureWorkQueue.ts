@@ -1,6 +1,6 @@
 import type { QueueServiceClient } from '@azure/storage-queue';
 import { isRestError } from '@azure/core-rest-pipeline';
-import { MediaCompletionsError } from '../core/errors';
+import { MediaCompletionsError } from '../core/errors/MediaCompletionsError';
 import type { WorkQueue } from '../core/ports/WorkQueue';
 
 /**

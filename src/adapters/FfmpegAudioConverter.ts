@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pLimit from 'p-limit';
-import { MediaCompletionsError } from '../core/errors';
+import { MediaCompletionsError } from '../core/errors/MediaCompletionsError';
 import { ByteView } from '../core/media/ByteView';
 import { readWavLayout } from '../core/media/readWavInfo';
 import { rewrapWav } from '../core/media/rewrapWav';

@@ -1,6 +1,6 @@
 import type { GetChatCompletionsBodyParam, ModelClient } from '@azure-rest/ai-inference';
 import { createSseStream } from '@azure/core-sse';
-import { MediaCompletionsError } from '../core/errors';
+import { MediaCompletionsError } from '../core/errors/MediaCompletionsError';
 import { sanitizeServiceMessage } from '../core/retry/sanitizeServiceMessage';
 import { chatRequestBody } from './chatRequestBody';
 import type {

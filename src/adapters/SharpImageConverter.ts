@@ -1,7 +1,7 @@
 import pLimit, { type Limit } from 'p-limit';
 import type SharpModule from 'sharp';
 import type { Metadata, Sharp } from 'sharp';
-import { MediaCompletionsError, isMediaCompletionsError } from '../core/errors';
+import { MediaCompletionsError, isMediaCompletionsError } from '../core/errors/MediaCompletionsError';
 import type { ImageFormat, ImageInfo, SendableImageFormat } from '../core/media/MediaInfo';
 import type { ImageSize } from '../core/media/planDownscale';
 import type { ImageConvertOptions, ImageConverter, ImageProbe } from '../core/ports/ImageConverter';

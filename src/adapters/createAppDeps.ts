@@ -3,7 +3,7 @@ import type { BatchDeps } from '../core/batch/BatchDeps';
 import type { HttpCompletionDeps } from '../core/http/handleCompletionRequest';
 import type { Clock } from '../core/ports/Clock';
 import type { Logger } from '../core/ports/Logger';
-import type { PipelineDeps } from '../core/processBlob';
+import type { PipelineDeps } from '../core/blob/processBlob';
 import { ModelCircuitBreaker } from '../core/retry/ModelCircuitBreaker';
 import { TokenLimitParameter } from '../core/retry/TokenLimitParameter';
 import { createBatchClients, type BatchClients } from './createBatchClients';

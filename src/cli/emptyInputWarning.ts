@@ -1,4 +1,4 @@
-import { isMediaCompletionsError } from '../core/errors';
+import { isMediaCompletionsError } from '../core/errors/MediaCompletionsError';
 import type { BlobStore } from '../core/ports/BlobStore';
 
 /**

@@ -1,5 +1,5 @@
-import type { ProcessBlobOutcome } from '../core/processBlob';
-import { isRecord } from '../core/isRecord';
+import type { ProcessBlobOutcome } from '../core/blob/processBlob';
+import { isRecord } from '../core/json/isRecord';
 
 /**
  * The block the Azure AI inference samples print for a completion (ASSISTANT, Model, Usage), or the error,

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { isRecord } from '../core/isRecord';
+import { isRecord } from '../core/json/isRecord';
 
 /** The `Values` of a `local.settings.json`, the file Core Tools (`func start`) reads app settings from. */
 export interface LocalSettings {

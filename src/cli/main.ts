@@ -6,7 +6,7 @@ import { registerEmulatorCommand } from './emulatorCommand';
 import { registerProcessCommand } from './processCommand';
 import { registerDemoCommand } from './demoCommand';
 import { registerBatchCommand } from './batchCommand';
-import { isRecord } from '../core/isRecord';
+import { isRecord } from '../core/json/isRecord';
 import { applyLocalSettings, readLocalSettings } from './localSettings';
 
 // The demo needs no configuration and the emulator none of the app's: only the others read local.settings.json.

@@ -1,8 +1,8 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { createAppDeps } from '../adapters/createAppDeps';
 import { loadConfig } from '../config';
-import type { CompletionOverrides } from '../core/CompletionOverrides';
-import { resolveRequestSummary } from '../core/resolveRequestSummary';
+import type { CompletionOverrides } from '../core/completion/CompletionOverrides';
+import { resolveRequestSummary } from '../core/completion/resolveRequestSummary';
 import { consoleLogger } from './consoleLogger';
 import { emptyInputWarning } from './emptyInputWarning';
 import { runProcess } from './runProcess';

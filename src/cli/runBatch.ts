@@ -10,7 +10,7 @@ import { finalizeBatchPage } from '../core/batch/finalizeBatchPage';
 import { getBatchStatus } from '../core/batch/getBatchStatus';
 import { planBatchPage } from '../core/batch/planBatchPage';
 import { runBatchItem } from '../core/batch/runBatchItem';
-import { isConfigurationFault, type MediaCompletionsError } from '../core/errors';
+import { isConfigurationFault, type MediaCompletionsError } from '../core/errors/MediaCompletionsError';
 
 export interface RunBatchOptions {
   request: BatchRequest;

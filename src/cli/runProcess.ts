@@ -2,9 +2,13 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { MultiBar, Presets } from 'cli-progress';
 import pLimit from 'p-limit';
-import type { CompletionOverrides } from '../core/CompletionOverrides';
-import { isConfigurationFault, isMediaCompletionsError, type MediaCompletionsError } from '../core/errors';
-import { processBlob, type PipelineDeps, type ProcessBlobOutcome } from '../core/processBlob';
+import type { CompletionOverrides } from '../core/completion/CompletionOverrides';
+import {
+  isConfigurationFault,
+  isMediaCompletionsError,
+  type MediaCompletionsError,
+} from '../core/errors/MediaCompletionsError';
+import { processBlob, type PipelineDeps, type ProcessBlobOutcome } from '../core/blob/processBlob';
 import { formatOutcome } from './formatOutcome';
 import { trackOwnClaims } from './trackOwnClaims';
 

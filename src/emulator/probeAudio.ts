@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { AudioInfo } from '../core/media/MediaInfo';
-import { isRecord } from '../core/isRecord';
+import { isRecord } from '../core/json/isRecord';
 
 /** Why the emulator refuses received audio: a message for the 400 answer. */
 export class AudioProbeError extends Error {

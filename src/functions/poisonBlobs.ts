@@ -1,6 +1,6 @@
 import { app, type InvocationContext } from '@azure/functions';
-import { isRecord } from '../core/isRecord';
-import { recordPoisonBlob } from '../core/recordPoisonBlob';
+import { isRecord } from '../core/json/isRecord';
+import { recordPoisonBlob } from '../core/blob/recordPoisonBlob';
 import { normalizeEtag } from './shared/normalizeEtag';
 import { appConfig, pipelineDeps } from './shared/runtime';
 

@@ -1,6 +1,6 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { createBatch } from '../core/batch/createBatch';
-import { isMediaCompletionsError } from '../core/errors';
+import { isMediaCompletionsError } from '../core/errors/MediaCompletionsError';
 import { readBodyWithin } from '../core/http/readBodyWithin';
 import { getBatchStatus } from '../core/batch/getBatchStatus';
 import { parseBatchRequest } from '../core/batch/parseBatchRequest';

@@ -1,6 +1,6 @@
 import { app, type InvocationContext } from '@azure/functions';
-import { processBlob, type ProcessBlobInput } from '../core/processBlob';
-import { isRecord } from '../core/isRecord';
+import { processBlob, type ProcessBlobInput } from '../core/blob/processBlob';
+import { isRecord } from '../core/json/isRecord';
 import { normalizeEtag } from './shared/normalizeEtag';
 import { appConfig, pipelineDeps } from './shared/runtime';
 

@@ -1,5 +1,5 @@
 import { FfmpegAudioConverter } from '../../src/adapters/FfmpegAudioConverter';
-import { MediaCompletionsError } from '../../src/core/errors';
+import { MediaCompletionsError } from '../../src/core/errors/MediaCompletionsError';
 import { inspectMedia } from '../../src/core/media/inspectMedia';
 import { makeAudio, type AudioKind } from '../support/makeAudio';
 

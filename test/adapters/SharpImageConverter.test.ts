@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { SharpImageConverter } from '../../src/adapters/SharpImageConverter';
-import { isMediaCompletionsError } from '../../src/core/errors';
+import { isMediaCompletionsError } from '../../src/core/errors/MediaCompletionsError';
 import { inspectMedia } from '../../src/core/media/inspectMedia';
 import type { ImageInfo } from '../../src/core/media/MediaInfo';
 import {

@@ -1,6 +1,6 @@
 import { createModelGateway } from '../../src/adapters/createModelGateway';
 import { handleCompletionRequest } from '../../src/core/http/handleCompletionRequest';
-import { processBlob } from '../../src/core/processBlob';
+import { processBlob } from '../../src/core/blob/processBlob';
 import { TokenLimitParameter } from '../../src/core/retry/TokenLimitParameter';
 import { encodeImage } from './media/fixtures';
 import { expectValidResultDocument } from '../support/documentSchemas';

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
-import { MediaCompletionsError } from '../../src/core/errors';
-import { overridesFromMetadata } from '../../src/core/overridesFromMetadata';
-import { processBlob } from '../../src/core/processBlob';
-import { resolveRequestSummary } from '../../src/core/resolveRequestSummary';
+import { MediaCompletionsError } from '../../src/core/errors/MediaCompletionsError';
+import { overridesFromMetadata } from '../../src/core/completion/overridesFromMetadata';
+import { processBlob } from '../../src/core/blob/processBlob';
+import { resolveRequestSummary } from '../../src/core/completion/resolveRequestSummary';
 import { png } from '../fixtures/badInputs';
 import { pipelineHarness, type PipelineHarness } from '../support/pipelineHarness';
 import { testConfig } from '../support/pipeline';

@@ -1,5 +1,5 @@
 import type { processMediaBlob as ProcessMediaBlob } from '../../src/functions/processMediaBlob';
-import { MediaCompletionsError } from '../../src/core/errors';
+import { MediaCompletionsError } from '../../src/core/errors/MediaCompletionsError';
 import { expectValidResultDocument } from '../support/documentSchemas';
 import { functionsHarness, type FunctionsHarness } from '../support/functionsHarness';
 import { makeAudio } from '../support/makeAudio';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
-import type { ResultDocument } from '../../src/core/documents';
+import type { ResultDocument } from '../../src/core/outputs/documents';
 import type { completions as Completions } from '../../src/functions/completions';
 import type { processMediaBlob as ProcessMediaBlob } from '../../src/functions/processMediaBlob';
 import { animated, bmp, cmykJpeg, encodeOther, heic, orientedJpeg } from '../fixtures/imageKinds';

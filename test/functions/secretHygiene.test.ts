@@ -7,7 +7,7 @@ import { InferenceModelGateway } from '../../src/adapters/InferenceModelGateway'
 import { invocationLogger } from '../../src/adapters/invocationLogger';
 import { systemClock } from '../../src/adapters/systemClock';
 import type { ModelGateway } from '../../src/core/ports/ModelGateway';
-import { processBlob, type PipelineDeps } from '../../src/core/processBlob';
+import { processBlob, type PipelineDeps } from '../../src/core/blob/processBlob';
 import { startEmulator } from '../../src/emulator/startEmulator';
 import type { completions as Completions } from '../../src/functions/completions';
 import type { processMediaBlob as ProcessMediaBlob } from '../../src/functions/processMediaBlob';

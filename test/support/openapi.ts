@@ -1,7 +1,7 @@
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import document from '../../openapi/completions.openapi.json';
-import { isRecord } from '../../src/core/isRecord';
+import { isRecord } from '../../src/core/json/isRecord';
 
 const ID = 'completions.openapi.json';
 // OpenAPI keywords such as `contentMediaType` are annotations to ajv; the document itself is no JSON Schema.

@@ -2,7 +2,7 @@ import { BlobServiceClient } from '@azure/storage-blob';
 import { AzureBlobStore } from '../../src/adapters/AzureBlobStore';
 import { createModelGateway } from '../../src/adapters/createModelGateway';
 import type { AppConfig } from '../../src/config';
-import type { PipelineDeps } from '../../src/core/processBlob';
+import type { PipelineDeps } from '../../src/core/blob/processBlob';
 import type { EmulatorOptions } from '../../src/emulator/EmulatorOptions';
 import type { RunningEmulator } from '../../src/emulator/RunningEmulator';
 import { startEmulator } from '../../src/emulator/startEmulator';

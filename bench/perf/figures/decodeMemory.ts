@@ -5,7 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { createAppDeps } from '../../../src/adapters/createAppDeps';
-import { processBlob } from '../../../src/core/processBlob';
+import { processBlob } from '../../../src/core/blob/processBlob';
 import { childArgs, childMain } from '../child';
 import { peakRss, resetPeakRss } from '../peakRss';
 import { benchConfig } from '../pipelineEnv';

@@ -8,7 +8,7 @@ import { AzureKeyCredential } from '@azure/core-auth';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { createAppDeps } from '../../../src/adapters/createAppDeps';
 import { inspectMedia } from '../../../src/core/media/inspectMedia';
-import { processBlob } from '../../../src/core/processBlob';
+import { processBlob } from '../../../src/core/blob/processBlob';
 import { childArgs, childMain } from '../child';
 import { peakRss, resetPeakRss } from '../peakRss';
 import { benchConfig } from '../pipelineEnv';

@@ -8,7 +8,7 @@ import { AzureKeyCredential } from '@azure/core-auth';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { performance } from 'node:perf_hooks';
 import { createAppDeps } from '../../../src/adapters/createAppDeps';
-import { processBlob, type PipelineDeps } from '../../../src/core/processBlob';
+import { processBlob, type PipelineDeps } from '../../../src/core/blob/processBlob';
 import { childArgs, childMain } from '../child';
 import { benchConfig } from '../pipelineEnv';
 import { silentLogger } from '../silentLogger';

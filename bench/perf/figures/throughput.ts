@@ -5,7 +5,7 @@
 import pLimit from 'p-limit';
 import { performance } from 'node:perf_hooks';
 import { createAppDeps } from '../../../src/adapters/createAppDeps';
-import { processBlob } from '../../../src/core/processBlob';
+import { processBlob } from '../../../src/core/blob/processBlob';
 import { childArgs, childMain } from '../child';
 import { benchConfig } from '../pipelineEnv';
 import { silentLogger } from '../silentLogger';

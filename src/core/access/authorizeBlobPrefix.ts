@@ -1,4 +1,4 @@
-import { MediaCompletionsError } from '../errors';
+import { MediaCompletionsError } from '../errors/MediaCompletionsError';
 import { blobNameProblem } from '../outputs/blobNameProblem';
 import { percentDecoded } from './percentDecoded';
 

@@ -1,4 +1,4 @@
-import { MediaCompletionsError } from '../errors';
+import { MediaCompletionsError } from '../errors/MediaCompletionsError';
 import type { BlobAccessOptions } from './BlobAccessOptions';
 import { blobNameProblem } from '../outputs/blobNameProblem';
 import { authorizeContainer } from './authorizeContainer';

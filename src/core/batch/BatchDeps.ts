@@ -1,4 +1,4 @@
-import type { PipelineDeps } from '../processBlob';
+import type { PipelineDeps } from '../blob/processBlob';
 import type { BlobBlocks } from '../ports/BlobBlocks';
 import type { WorkQueue } from '../ports/WorkQueue';
 import type { BatchSettings } from './BatchSettings';

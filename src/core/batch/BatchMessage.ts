@@ -1,6 +1,6 @@
-import type { CompletionOverrides } from '../CompletionOverrides';
-import { MediaCompletionsError } from '../errors';
-import { isRecord } from '../isRecord';
+import type { CompletionOverrides } from '../completion/CompletionOverrides';
+import { MediaCompletionsError } from '../errors/MediaCompletionsError';
+import { isRecord } from '../json/isRecord';
 
 /** Plans one page: a listing continuation token, or a byte offset into the manifest. */
 export interface PlanMessage {

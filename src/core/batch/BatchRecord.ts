@@ -1,4 +1,4 @@
-import type { CompletionOverrides } from '../CompletionOverrides';
+import type { CompletionOverrides } from '../completion/CompletionOverrides';
 
 /** The OpenAI Batch status vocabulary. */
 export type BatchStatus =

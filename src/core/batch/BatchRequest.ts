@@ -1,4 +1,4 @@
-import type { CompletionOverrides } from '../CompletionOverrides';
+import type { CompletionOverrides } from '../completion/CompletionOverrides';
 
 /** A validated request to create a batch (from `POST /api/batches` or the CLI). */
 export interface BatchRequest {

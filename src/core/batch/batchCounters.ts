@@ -1,5 +1,5 @@
-import { MediaCompletionsError } from '../errors';
-import { isRecord } from '../isRecord';
+import { MediaCompletionsError } from '../errors/MediaCompletionsError';
+import { isRecord } from '../json/isRecord';
 import type { BlobStore } from '../ports/BlobStore';
 import type { BatchCounts } from './BatchRecord';
 import { batchPaths } from './batchPaths';

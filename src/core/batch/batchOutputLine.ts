@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { OutcomeDocument } from '../documents';
+import type { OutcomeDocument } from '../outputs/documents';
 
 /**
  * One line of results.jsonl or errors.jsonl in the OpenAI / Azure OpenAI Batch output format:

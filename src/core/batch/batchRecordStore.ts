@@ -1,4 +1,4 @@
-import { MediaCompletionsError } from '../errors';
+import { MediaCompletionsError } from '../errors/MediaCompletionsError';
 import type { BlobStore } from '../ports/BlobStore';
 import type { BatchRecord } from './BatchRecord';
 import { batchPaths } from './batchPaths';

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { authorizeBlobPrefix } from '../access/authorizeBlobPrefix';
 import { authorizeBlobReference } from '../access/authorizeBlobReference';
 import { authorizeContainer } from '../access/authorizeContainer';
-import { isMediaCompletionsError, MediaCompletionsError } from '../errors';
+import { isMediaCompletionsError, MediaCompletionsError } from '../errors/MediaCompletionsError';
 import type { BatchDeps } from './BatchDeps';
 import type { PlanMessage } from './BatchMessage';
 import type { BatchRecord, BatchSource } from './BatchRecord';

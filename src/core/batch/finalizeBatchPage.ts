@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
-import type { OutcomeDocument } from '../documents';
-import { MediaCompletionsError } from '../errors';
-import { isRecord } from '../isRecord';
+import type { OutcomeDocument } from '../outputs/documents';
+import { MediaCompletionsError } from '../errors/MediaCompletionsError';
+import { isRecord } from '../json/isRecord';
 import { keyOfDocumentName } from '../outputs/documentLocation';
 import type { BatchDeps } from './BatchDeps';
 import type { FinalizeMessage } from './BatchMessage';

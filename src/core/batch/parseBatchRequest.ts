@@ -1,8 +1,8 @@
-import type { CompletionOverrides } from '../CompletionOverrides';
-import { MediaCompletionsError } from '../errors';
-import { isRecord } from '../isRecord';
-import type { PipelineSettings } from '../PipelineSettings';
-import { resolveRequestSummary } from '../resolveRequestSummary';
+import type { CompletionOverrides } from '../completion/CompletionOverrides';
+import { MediaCompletionsError } from '../errors/MediaCompletionsError';
+import { isRecord } from '../json/isRecord';
+import type { PipelineSettings } from '../completion/PipelineSettings';
+import { resolveRequestSummary } from '../completion/resolveRequestSummary';
 import type { BatchRequest } from './BatchRequest';
 
 const CONTAINER_NAME = /^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;

@@ -1,8 +1,8 @@
 import pLimit from 'p-limit';
-import type { CompletionOverrides } from '../CompletionOverrides';
+import type { CompletionOverrides } from '../completion/CompletionOverrides';
 import { authorizeBlobReference } from '../access/authorizeBlobReference';
-import { isMediaCompletionsError, MediaCompletionsError } from '../errors';
-import { isRecord } from '../isRecord';
+import { isMediaCompletionsError, MediaCompletionsError } from '../errors/MediaCompletionsError';
+import { isRecord } from '../json/isRecord';
 import type { BatchDeps } from './BatchDeps';
 import type { ItemMessage, PlanMessage } from './BatchMessage';
 import type { BatchRecord } from './BatchRecord';

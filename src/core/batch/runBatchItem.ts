@@ -1,13 +1,17 @@
-import type { CompletionOverrides } from '../CompletionOverrides';
-import type { ErrorDocument, OutcomeDocument } from '../documents';
-import { isConfigurationFault, isMediaCompletionsError, MediaCompletionsError } from '../errors';
-import { InProgressError } from '../InProgressError';
-import { isRecord } from '../isRecord';
+import type { CompletionOverrides } from '../completion/CompletionOverrides';
+import type { ErrorDocument, OutcomeDocument } from '../outputs/documents';
+import {
+  isConfigurationFault,
+  isMediaCompletionsError,
+  MediaCompletionsError,
+} from '../errors/MediaCompletionsError';
+import { InProgressError } from '../errors/InProgressError';
+import { isRecord } from '../json/isRecord';
 import { keyOfDocumentName } from '../outputs/documentLocation';
 import type { OutputLocation } from '../outputs/OutputLocation';
 import { writeOutcomeDocument } from '../outputs/writeOutcomeDocument';
-import { processBlob } from '../processBlob';
-import { recordPoisonBlob } from '../recordPoisonBlob';
+import { processBlob } from '../blob/processBlob';
+import { recordPoisonBlob } from '../blob/recordPoisonBlob';
 import type { BatchDeps } from './BatchDeps';
 import type { ItemMessage } from './BatchMessage';
 import type { BatchRecord } from './BatchRecord';

@@ -1,4 +1,4 @@
-import type { CompletionOverrides } from '../CompletionOverrides';
+import type { CompletionOverrides } from '../completion/CompletionOverrides';
 import type { RequestMedia } from './RequestMedia';
 
 export interface ParsedCompletionRequest {

@@ -1,4 +1,4 @@
-import { MediaCompletionsError } from '../errors';
+import { MediaCompletionsError } from '../errors/MediaCompletionsError';
 
 /** A client error of the HTTP function: permanent, mapped to its status by `httpStatusFor`. */
 export function httpError(code: string, message: string): MediaCompletionsError {

@@ -1,5 +1,5 @@
-import type { MediaCompletionsError } from '../errors';
-import { ModelCallError } from '../ModelCallError';
+import type { MediaCompletionsError } from '../errors/MediaCompletionsError';
+import { ModelCallError } from '../errors/ModelCallError';
 
 const CLIENT_ERRORS: Readonly<Record<string, number>> = {
   invalid_json: 400,

@@ -1,9 +1,9 @@
 import Busboy from '@fastify/busboy';
 import { authorizeBlobReference } from '../access/authorizeBlobReference';
-import { codePointLength } from '../codePointLength';
-import type { CompletionOverrides } from '../CompletionOverrides';
-import { isRecord } from '../isRecord';
-import type { PipelineSettings } from '../PipelineSettings';
+import { codePointLength } from '../completion/codePointLength';
+import type { CompletionOverrides } from '../completion/CompletionOverrides';
+import { isRecord } from '../json/isRecord';
+import type { PipelineSettings } from '../completion/PipelineSettings';
 import { httpError } from './httpError';
 import type { HttpRequestLike } from './HttpRequestLike';
 import type { HttpSettings } from './HttpSettings';

@@ -1,4 +1,4 @@
-import { MediaCompletionsError } from '../errors';
+import { MediaCompletionsError } from '../errors/MediaCompletionsError';
 import { ByteView } from './ByteView';
 import { detectAudioContainer } from './detectAudioContainer';
 import { describeUnknownBytes } from './describeUnknownBytes';

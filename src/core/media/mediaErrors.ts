@@ -1,4 +1,4 @@
-import { MediaCompletionsError } from '../errors';
+import { MediaCompletionsError } from '../errors/MediaCompletionsError';
 
 /** A recognised signature whose header is truncated or corrupt: the file is broken, retrying cannot help. */
 export function invalidMedia(message: string): MediaCompletionsError {

@@ -1,6 +1,6 @@
-import { MediaCompletionsError } from '../errors';
+import { MediaCompletionsError } from '../errors/MediaCompletionsError';
 import type { AudioConverter } from '../ports/AudioConverter';
-import type { SentMedia } from '../SentMedia';
+import type { SentMedia } from '../completion/SentMedia';
 import { ByteView } from './ByteView';
 import type { AudioContainer } from './detectAudioContainer';
 import { inspectMedia } from './inspectMedia';

@@ -1,8 +1,8 @@
-import type { MediaItem } from '../buildChatRequest';
-import { MediaCompletionsError } from '../errors';
+import type { MediaItem } from '../completion/buildChatRequest';
+import { MediaCompletionsError } from '../errors/MediaCompletionsError';
 import type { ImageConverter, ImageProbe } from '../ports/ImageConverter';
 import type { ImageDetail } from '../ports/ModelGateway';
-import type { SentMedia } from '../SentMedia';
+import type { SentMedia } from '../completion/SentMedia';
 import { inspectMedia } from './inspectMedia';
 import type { ImageFormat, ImageInfo, SendableImageFormat } from './MediaInfo';
 import { planDownscale, type ImageSize } from './planDownscale';

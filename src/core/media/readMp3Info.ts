@@ -1,4 +1,4 @@
-import { MediaCompletionsError } from '../errors';
+import { MediaCompletionsError } from '../errors/MediaCompletionsError';
 import type { AudioInfo } from './MediaInfo';
 import type { ByteView } from './ByteView';
 import { invalidMedia } from './mediaErrors';

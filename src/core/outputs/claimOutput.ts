@@ -1,7 +1,7 @@
-import { isMediaCompletionsError, MediaCompletionsError } from '../errors';
-import { InProgressError } from '../InProgressError';
-import { isRecord } from '../isRecord';
-import type { PipelineSettings } from '../PipelineSettings';
+import { isMediaCompletionsError, MediaCompletionsError } from '../errors/MediaCompletionsError';
+import { InProgressError } from '../errors/InProgressError';
+import { isRecord } from '../json/isRecord';
+import type { PipelineSettings } from '../completion/PipelineSettings';
 import type { BlobStore, JsonBlob } from '../ports/BlobStore';
 import type { Clock } from '../ports/Clock';
 import type { Logger } from '../ports/Logger';

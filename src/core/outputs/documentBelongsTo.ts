@@ -1,4 +1,4 @@
-import { isRecord } from '../isRecord';
+import { isRecord } from '../json/isRecord';
 
 /**
  * Whether a stored outcome document was written for this input (its `source.container` and `source.name`).

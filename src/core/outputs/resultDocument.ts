@@ -1,5 +1,5 @@
-import type { CompletionResult } from '../CompletionResult';
-import type { ResultDocument, SourceInfo } from '../documents';
+import type { CompletionResult } from '../completion/CompletionResult';
+import type { ResultDocument, SourceInfo } from './documents';
 
 export interface ResultDocumentTimings {
   downloadMs: number;

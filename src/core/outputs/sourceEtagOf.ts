@@ -1,4 +1,4 @@
-import { isRecord } from '../isRecord';
+import { isRecord } from '../json/isRecord';
 
 /** The source ETag an outcome document was written for, or `undefined` for anything else. */
 export function sourceEtagOf(document: unknown): string | undefined {

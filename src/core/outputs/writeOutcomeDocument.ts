@@ -1,5 +1,5 @@
-import { MediaCompletionsError } from '../errors';
-import type { OutcomeDocument } from '../documents';
+import { MediaCompletionsError } from '../errors/MediaCompletionsError';
+import type { OutcomeDocument } from './documents';
 import type { BlobStore, JsonBlob } from '../ports/BlobStore';
 import { documentBelongsTo } from './documentBelongsTo';
 import { sourceEtagOf } from './sourceEtagOf';

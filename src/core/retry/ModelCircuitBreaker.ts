@@ -1,4 +1,4 @@
-import type { MediaCompletionsError } from '../errors';
+import type { MediaCompletionsError } from '../errors/MediaCompletionsError';
 import type { Clock } from '../ports/Clock';
 
 /**

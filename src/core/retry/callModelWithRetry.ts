@@ -1,6 +1,6 @@
-import { isMediaCompletionsError, type MediaCompletionsError } from '../errors';
-import { ModelCallError } from '../ModelCallError';
-import type { RetrySettings } from '../PipelineSettings';
+import { isMediaCompletionsError, type MediaCompletionsError } from '../errors/MediaCompletionsError';
+import { ModelCallError } from '../errors/ModelCallError';
+import type { RetrySettings } from '../completion/PipelineSettings';
 import type { Clock } from '../ports/Clock';
 import type { Logger } from '../ports/Logger';
 import type { ChatRequest, ModelCallOptions, ModelGateway, ModelResponse } from '../ports/ModelGateway';

@@ -1,6 +1,6 @@
-import { MediaCompletionsError, type ErrorClass } from '../errors';
+import { MediaCompletionsError, type ErrorClass } from '../errors/MediaCompletionsError';
 import type { ModelResponse } from '../ports/ModelGateway';
-import { isRecord } from '../isRecord';
+import { isRecord } from '../json/isRecord';
 import { sanitizeServiceMessage as sanitize } from './sanitizeServiceMessage';
 
 const MODEL_CODE = /^[A-Za-z][\w.-]{0,63}$/;

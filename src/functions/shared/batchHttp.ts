@@ -1,5 +1,5 @@
 import type { HttpResponseInit } from '@azure/functions';
-import { isMediaCompletionsError } from '../../core/errors';
+import { isMediaCompletionsError } from '../../core/errors/MediaCompletionsError';
 
 /** An error body in the shape the inference API uses: `{ "error": { "code", "message" } }`. */
 export function batchErrorResponse(status: number, code: string, message: string): HttpResponseInit {

@@ -1,6 +1,6 @@
 import type { InvocationContext } from '@azure/functions';
 import type { BatchDeps } from '../../core/batch/BatchDeps';
-import { isMediaCompletionsError } from '../../core/errors';
+import { isMediaCompletionsError } from '../../core/errors/MediaCompletionsError';
 import { batchDeps } from './runtime';
 
 /**

@@ -4,7 +4,7 @@ import { invocationLogger } from '../../adapters/invocationLogger';
 import { loadConfig, type AppConfig } from '../../config';
 import type { BatchDeps } from '../../core/batch/BatchDeps';
 import type { HttpCompletionDeps } from '../../core/http/handleCompletionRequest';
-import type { PipelineDeps } from '../../core/processBlob';
+import type { PipelineDeps } from '../../core/blob/processBlob';
 
 let config: AppConfig | undefined;
 let deps: Promise<AppDeps> | undefined;

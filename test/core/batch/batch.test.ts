@@ -9,7 +9,7 @@ import { getBatchStatus } from '../../../src/core/batch/getBatchStatus';
 import { parseBatchRequest } from '../../../src/core/batch/parseBatchRequest';
 import { planBatchPage } from '../../../src/core/batch/planBatchPage';
 import { runBatchItem } from '../../../src/core/batch/runBatchItem';
-import { processBlob } from '../../../src/core/processBlob';
+import { processBlob } from '../../../src/core/blob/processBlob';
 import { encodeImage } from '../media/fixtures';
 import { batchHarness, type BatchHarness } from '../../support/batchHarness';
 import { expectValidErrorDocument, expectValidResultDocument } from '../../support/documentSchemas';

@@ -1,4 +1,4 @@
-import { MediaCompletionsError } from '../../../src/core/errors';
+import { MediaCompletionsError } from '../../../src/core/errors/MediaCompletionsError';
 import { handleCompletionRequest } from '../../../src/core/http/handleCompletionRequest';
 import type { ModelGateway, ModelStreamResponse } from '../../../src/core/ports/ModelGateway';
 import { encodeImage } from '../media/fixtures';

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { MediaCompletionsError } from '../../../src/core/errors';
+import { MediaCompletionsError } from '../../../src/core/errors/MediaCompletionsError';
 import { ByteView } from '../../../src/core/media/ByteView';
 import { describeUnknownBytes } from '../../../src/core/media/describeUnknownBytes';
 import { inspectMedia } from '../../../src/core/media/inspectMedia';

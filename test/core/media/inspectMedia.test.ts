@@ -1,4 +1,4 @@
-import { MediaCompletionsError } from '../../../src/core/errors';
+import { MediaCompletionsError } from '../../../src/core/errors/MediaCompletionsError';
 import { inspectMedia } from '../../../src/core/media/inspectMedia';
 import { bmp, encodeOther, heic } from '../../fixtures/imageKinds';
 import { MP3_FRAME_SECONDS, encodeImage, gif, id3Tag, mp3Frames, wav } from './fixtures';

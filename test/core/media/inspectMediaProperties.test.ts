@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { MediaCompletionsError } from '../../../src/core/errors';
+import { MediaCompletionsError } from '../../../src/core/errors/MediaCompletionsError';
 import { inspectMedia } from '../../../src/core/media/inspectMedia';
 
 const SIGNATURES = [

@@ -1,5 +1,5 @@
 import { FfmpegAudioConverter } from '../../../src/adapters/FfmpegAudioConverter';
-import { MediaCompletionsError } from '../../../src/core/errors';
+import { MediaCompletionsError } from '../../../src/core/errors/MediaCompletionsError';
 import { detectAudioContainer } from '../../../src/core/media/detectAudioContainer';
 import { inspectMedia } from '../../../src/core/media/inspectMedia';
 import type { AudioInfo } from '../../../src/core/media/MediaInfo';

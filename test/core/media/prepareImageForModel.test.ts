@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { isMediaCompletionsError } from '../../../src/core/errors';
+import { isMediaCompletionsError } from '../../../src/core/errors/MediaCompletionsError';
 import type { ImageInfo } from '../../../src/core/media/MediaInfo';
 import {
   MAX_SENT_PIXELS,

@@ -6,7 +6,7 @@ import {
   HASHED_NAMES_FOLDER,
   keyOfDocumentName,
 } from '../../../src/core/outputs/documentLocation';
-import { recordPoisonBlob } from '../../../src/core/recordPoisonBlob';
+import { recordPoisonBlob } from '../../../src/core/blob/recordPoisonBlob';
 import { png } from '../../fixtures/badInputs';
 import { pipelineHarness, type PipelineHarness } from '../../support/pipelineHarness';
 

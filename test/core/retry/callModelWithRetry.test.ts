@@ -1,11 +1,11 @@
-import { ModelCallError } from '../../../src/core/ModelCallError';
-import { MediaCompletionsError } from '../../../src/core/errors';
+import { ModelCallError } from '../../../src/core/errors/ModelCallError';
+import { MediaCompletionsError } from '../../../src/core/errors/MediaCompletionsError';
 import type { ChatRequest, ModelGateway, ModelResponse } from '../../../src/core/ports/ModelGateway';
 import { callModelWithRetry, type CallModelDeps } from '../../../src/core/retry/callModelWithRetry';
 import { ModelCircuitBreaker } from '../../../src/core/retry/ModelCircuitBreaker';
 import { TokenLimitParameter } from '../../../src/core/retry/TokenLimitParameter';
 import { maxTokensUnsupported } from '../../../src/emulator/serviceErrors';
-import type { RetrySettings } from '../../../src/core/PipelineSettings';
+import type { RetrySettings } from '../../../src/core/completion/PipelineSettings';
 import { memoryLogger, virtualClock, type VirtualClock } from '../../support/pipeline';
 
 const REQUEST: ChatRequest = {

@@ -1,11 +1,11 @@
-import { InProgressError } from '../../src/core/InProgressError';
-import { claimBlobName, CLAIMS_FOLDER } from '../../src/core/outputs/claimBlobName';
-import { processBlob, type ProcessBlobOutcome } from '../../src/core/processBlob';
-import { recordPoisonBlob } from '../../src/core/recordPoisonBlob';
-import type { EmulatorOptions } from '../../src/emulator/EmulatorOptions';
-import { expectValidErrorDocument, expectValidResultDocument } from '../support/documentSchemas';
-import { pipelineHarness, type PipelineHarness } from '../support/pipelineHarness';
-import { encodeImage, wav } from './media/fixtures';
+import { InProgressError } from '../../../src/core/errors/InProgressError';
+import { claimBlobName, CLAIMS_FOLDER } from '../../../src/core/outputs/claimBlobName';
+import { processBlob, type ProcessBlobOutcome } from '../../../src/core/blob/processBlob';
+import { recordPoisonBlob } from '../../../src/core/blob/recordPoisonBlob';
+import type { EmulatorOptions } from '../../../src/emulator/EmulatorOptions';
+import { expectValidErrorDocument, expectValidResultDocument } from '../../support/documentSchemas';
+import { pipelineHarness, type PipelineHarness } from '../../support/pipelineHarness';
+import { encodeImage, wav } from '../media/fixtures';
 
 let h: PipelineHarness;
 

@@ -1,6 +1,6 @@
 import type { ImageUrlInput } from './ImageUrlInput';
-import type { MediaInfo } from './media/MediaInfo';
-import type { ChatContentPart, ChatRequest } from './ports/ModelGateway';
+import type { MediaInfo } from '../media/MediaInfo';
+import type { ChatContentPart, ChatRequest } from '../ports/ModelGateway';
 import type { RequestSummary } from './RequestSummary';
 
 export interface MediaItem {

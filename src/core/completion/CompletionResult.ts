@@ -1,4 +1,4 @@
-import type { MediaInfo } from './media/MediaInfo';
+import type { MediaInfo } from '../media/MediaInfo';
 import type { RequestSummary } from './RequestSummary';
 import type { SentMedia } from './SentMedia';
 

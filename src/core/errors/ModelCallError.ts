@@ -1,4 +1,4 @@
-import { MediaCompletionsError, type MediaCompletionsErrorOptions } from './errors';
+import { MediaCompletionsError, type MediaCompletionsErrorOptions } from './MediaCompletionsError';
 
 export interface ModelCallErrorOptions extends MediaCompletionsErrorOptions {
   /** The wait the service last asked for, when it gave one (an HTTP caller relays it as `Retry-After`). */

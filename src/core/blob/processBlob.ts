@@ -1,18 +1,18 @@
 import { createHash } from 'node:crypto';
-import { complete, type CompleteDeps } from './complete';
-import type { CompletionOverrides } from './CompletionOverrides';
-import type { ErrorDocument, OutcomeDocument, ResultDocument, SourceInfo } from './documents';
-import { isMediaCompletionsError, MediaCompletionsError } from './errors';
-import { ModelCallError } from './ModelCallError';
-import { blobNameProblem } from './outputs/blobNameProblem';
-import { claimOutput } from './outputs/claimOutput';
-import { documentBelongsTo } from './outputs/documentBelongsTo';
-import { defaultOutputLocation, type OutputLocation } from './outputs/OutputLocation';
-import { resultDocument } from './outputs/resultDocument';
-import { sourceEtagOf } from './outputs/sourceEtagOf';
-import { writeOutcomeDocument } from './outputs/writeOutcomeDocument';
-import { overridesFromMetadata } from './overridesFromMetadata';
-import type { BlobProperties, BlobStore, JsonBlob } from './ports/BlobStore';
+import { complete, type CompleteDeps } from '../completion/complete';
+import type { CompletionOverrides } from '../completion/CompletionOverrides';
+import type { ErrorDocument, OutcomeDocument, ResultDocument, SourceInfo } from '../outputs/documents';
+import { isMediaCompletionsError, MediaCompletionsError } from '../errors/MediaCompletionsError';
+import { ModelCallError } from '../errors/ModelCallError';
+import { blobNameProblem } from '../outputs/blobNameProblem';
+import { claimOutput } from '../outputs/claimOutput';
+import { documentBelongsTo } from '../outputs/documentBelongsTo';
+import { defaultOutputLocation, type OutputLocation } from '../outputs/OutputLocation';
+import { resultDocument } from '../outputs/resultDocument';
+import { sourceEtagOf } from '../outputs/sourceEtagOf';
+import { writeOutcomeDocument } from '../outputs/writeOutcomeDocument';
+import { overridesFromMetadata } from '../completion/overridesFromMetadata';
+import type { BlobProperties, BlobStore, JsonBlob } from '../ports/BlobStore';
 
 export interface PipelineDeps extends CompleteDeps {
   blobs: BlobStore;

@@ -1,12 +1,12 @@
-import type { ErrorDocument } from './documents';
-import type { MediaCompletionsError } from './errors';
-import { defaultOutputLocation, type OutputLocation } from './outputs/OutputLocation';
-import { sourceEtagOf } from './outputs/sourceEtagOf';
-import { writeOutcomeDocument } from './outputs/writeOutcomeDocument';
-import type { PipelineSettings } from './PipelineSettings';
-import type { BlobStore } from './ports/BlobStore';
-import type { Clock } from './ports/Clock';
-import type { Logger } from './ports/Logger';
+import type { ErrorDocument } from '../outputs/documents';
+import type { MediaCompletionsError } from '../errors/MediaCompletionsError';
+import { defaultOutputLocation, type OutputLocation } from '../outputs/OutputLocation';
+import { sourceEtagOf } from '../outputs/sourceEtagOf';
+import { writeOutcomeDocument } from '../outputs/writeOutcomeDocument';
+import type { PipelineSettings } from '../completion/PipelineSettings';
+import type { BlobStore } from '../ports/BlobStore';
+import type { Clock } from '../ports/Clock';
+import type { Logger } from '../ports/Logger';
 
 export interface PoisonBlobDeps {
   blobs: BlobStore;

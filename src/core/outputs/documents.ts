@@ -1,6 +1,6 @@
-import type { MediaInfo } from './media/MediaInfo';
-import type { RequestSummary } from './RequestSummary';
-import type { SentMedia } from './SentMedia';
+import type { MediaInfo } from '../media/MediaInfo';
+import type { RequestSummary } from '../completion/RequestSummary';
+import type { SentMedia } from '../completion/SentMedia';
 
 /**
  * The documents the pipeline writes, version 1. Published as JSON Schema in `schemas/`; a change that breaks

@@ -1,7 +1,7 @@
-import { processBlob } from '../../src/core/processBlob';
-import type { OutputLocation } from '../../src/core/outputs/OutputLocation';
-import { encodeImage } from './media/fixtures';
-import { pipelineHarness, type PipelineHarness } from '../support/pipelineHarness';
+import { processBlob } from '../../../src/core/blob/processBlob';
+import type { OutputLocation } from '../../../src/core/outputs/OutputLocation';
+import { encodeImage } from '../media/fixtures';
+import { pipelineHarness, type PipelineHarness } from '../../support/pipelineHarness';
 
 let h: PipelineHarness;
 

@@ -1,4 +1,4 @@
-import { isRecord } from './isRecord';
+import { isRecord } from '../json/isRecord';
 
 /**
  * The categories Azure's content filter flagged, from a choice's `content_filter_results`

@@ -1,6 +1,6 @@
-import type { AnimatedImagePolicy } from './media/prepareImageForModel';
-import type { ImageDetail } from './ports/ModelGateway';
-import type { TokenLimitSetting } from './retry/TokenLimitParameter';
+import type { AnimatedImagePolicy } from '../media/prepareImageForModel';
+import type { ImageDetail } from '../ports/ModelGateway';
+import type { TokenLimitSetting } from '../retry/TokenLimitParameter';
 
 export interface RetrySettings {
   /** Attempts in all, the first included. */

@@ -1,17 +1,17 @@
 import type { CompletionResult } from './CompletionResult';
-import { ModelCallError } from './ModelCallError';
+import { ModelCallError } from '../errors/ModelCallError';
 import type { PipelineSettings } from './PipelineSettings';
-import type { Clock } from './ports/Clock';
-import type { AudioConverter } from './ports/AudioConverter';
-import type { ImageConverter } from './ports/ImageConverter';
-import type { Logger } from './ports/Logger';
-import type { ModelGateway } from './ports/ModelGateway';
+import type { Clock } from '../ports/Clock';
+import type { AudioConverter } from '../ports/AudioConverter';
+import type { ImageConverter } from '../ports/ImageConverter';
+import type { Logger } from '../ports/Logger';
+import type { ModelGateway } from '../ports/ModelGateway';
 import { prepareCompletion, type CompleteInput } from './prepareCompletion';
-import { breakerOpenError, callModelWithRetry } from './retry/callModelWithRetry';
-import type { ModelCircuitBreaker } from './retry/ModelCircuitBreaker';
-import type { TokenLimitParameter } from './retry/TokenLimitParameter';
+import { breakerOpenError, callModelWithRetry } from '../retry/callModelWithRetry';
+import type { ModelCircuitBreaker } from '../retry/ModelCircuitBreaker';
+import type { TokenLimitParameter } from '../retry/TokenLimitParameter';
 import { filteredCategories } from './filteredCategories';
-import { isRecord } from './isRecord';
+import { isRecord } from '../json/isRecord';
 
 export type { CompleteInput, MediaInput } from './prepareCompletion';
 

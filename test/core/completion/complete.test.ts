@@ -1,6 +1,6 @@
-import { complete } from '../../src/core/complete';
-import { pipelineHarness, type PipelineHarness } from '../support/pipelineHarness';
-import { encodeImage, wav } from './media/fixtures';
+import { complete } from '../../../src/core/completion/complete';
+import { pipelineHarness, type PipelineHarness } from '../../support/pipelineHarness';
+import { encodeImage, wav } from '../media/fixtures';
 
 let h: PipelineHarness;
 

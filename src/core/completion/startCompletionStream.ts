@@ -1,11 +1,11 @@
 import type { CompleteDeps } from './complete';
 import type { CompletionStreamEvent } from './CompletionStreamEvent';
 import { filteredCategories } from './filteredCategories';
-import { isRecord } from './isRecord';
-import type { MediaInfo } from './media/MediaInfo';
+import { isRecord } from '../json/isRecord';
+import type { MediaInfo } from '../media/MediaInfo';
 import { prepareCompletion, type CompleteInput } from './prepareCompletion';
 import type { RequestSummary } from './RequestSummary';
-import { breakerOpenError, retryModelCall } from './retry/callModelWithRetry';
+import { breakerOpenError, retryModelCall } from '../retry/callModelWithRetry';
 import type { SentMedia } from './SentMedia';
 
 export interface CompletionStream {

@@ -1,4 +1,4 @@
-import { MediaCompletionsError } from './errors';
+import { MediaCompletionsError } from './MediaCompletionsError';
 
 /**
  * Another delivery holds the claim on this output for the same source version: no model call was made. The

@@ -1,9 +1,9 @@
 import { codePointLength } from './codePointLength';
 import type { CompletionOverrides } from './CompletionOverrides';
-import { MediaCompletionsError } from './errors';
-import type { MediaInfo } from './media/MediaInfo';
+import { MediaCompletionsError } from '../errors/MediaCompletionsError';
+import type { MediaInfo } from '../media/MediaInfo';
 import type { PipelineSettings } from './PipelineSettings';
-import type { ImageDetail } from './ports/ModelGateway';
+import type { ImageDetail } from '../ports/ModelGateway';
 import type { RequestSummary } from './RequestSummary';
 
 /** The SDK's default version; audio input needs the newer one. */
