@@ -1,13 +1,14 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { createAppDeps } from '../adapters/createAppDeps';
 import { loadConfig } from '../config';
-import type { BatchView } from '../core/batch/BatchView';
 import { createBatch } from '../core/batch/createBatch';
 import { getBatchStatus } from '../core/batch/getBatchStatus';
 import { parseBatchRequest } from '../core/batch/parseBatchRequest';
 import { consoleLogger } from './consoleLogger';
 import { downloadBatchResults } from './downloadBatchResults';
 import { emptyInputWarning } from './emptyInputWarning';
+import { formatBatchStatus } from './formatBatchStatus';
+import { integerOption } from './integerOption';
 import { batchQueueBindings } from './batchQueueBindings';
 import { runBatch } from './runBatch';
 
@@ -50,9 +51,9 @@ export function registerBatchCommand(program: Command): void {
     .option('--prompt <text>', 'the user prompt for every item')
     .option('--system <text>', 'the system prompt for every item')
     .option('--detail <level>', 'image detail: auto, low or high')
-    .option('--max-tokens <n>', 'max_tokens for every item', positiveInteger)
+    .option('--max-tokens <n>', 'max_tokens for every item', integerOption(1))
     .option('--model <name>', 'model (must be in MEDIA_ALLOWED_MODELS)')
-    .option('--concurrency <n>', 'items processed at once (in-process runs)', positiveInteger, 8)
+    .option('--concurrency <n>', 'items processed at once (in-process runs)', integerOption(1), 8)
     .option('--enqueue', 'submit to the deployed app through its queue instead of running here')
     .option('--force', 'start a new batch even if an identical request made one before')
     .option('--verbose', 'log pipeline progress (never payloads) on stderr')
@@ -109,7 +110,7 @@ export function registerBatchCommand(program: Command): void {
       const { blobs } = (await createAppDeps(config)).pipeline(consoleLogger(false));
       const view = await getBatchStatus({ blobs, settings: config.pipeline }, id);
       if (view === undefined) throw new Error(`No batch ${id} in ${config.pipeline.outputContainer}.`);
-      process.stdout.write(formatStatus(view));
+      process.stdout.write(formatBatchStatus(view));
     });
 
   batch
@@ -139,16 +140,16 @@ export function registerBatchCommand(program: Command): void {
     .option(
       '--in-flight <n>',
       'messages in flight per queue (batchSize + newBatchThreshold)',
-      positiveInteger,
+      integerOption(1),
       16,
     )
     .option(
       '--visibility-timeout <seconds>',
       'how long a received message stays hidden',
-      positiveInteger,
+      integerOption(1),
       300,
     )
-    .option('--idle-exit <ms>', 'exit after the queues were empty this long', positiveInteger)
+    .option('--idle-exit <ms>', 'exit after the queues were empty this long', integerOption(1))
     .action(async (flags: WorkerFlags) => {
       const config = loadConfig();
       if (config.storage.kind !== 'connectionString') {
@@ -172,33 +173,4 @@ export function registerBatchCommand(program: Command): void {
       });
       process.stdout.write(`${JSON.stringify(stats)}\n`);
     });
-}
-
-function formatStatus(view: BatchView): string {
-  const counts = view.request_counts;
-  const done = counts.completed + counts.failed;
-  const when = (seconds: number | null): string =>
-    seconds === null ? '-' : new Date(seconds * 1000).toISOString();
-  return [
-    `Batch ${view.id}: ${view.status}`,
-    `Progress: ${done}/${counts.total} (${counts.completed} completed, ${counts.failed} failed` +
-      `${counts.cancelled > 0 ? `, ${counts.cancelled} cancelled` : ''})`,
-    `Tokens: ${view.usage.prompt_tokens} prompt, ${view.usage.completion_tokens} completion, ` +
-      `${view.usage.total_tokens} total`,
-    `Created: ${when(view.created_at)}  Completed: ${when(view.completed_at)}  Cancelled: ${when(view.cancelled_at)}`,
-    ...(view.output_file === null
-      ? []
-      : [
-          `Results: ${view.output_container}/${view.output_file}`,
-          `Errors: ${view.output_container}/${view.error_file ?? ''}`,
-        ]),
-    '',
-  ].join('\n');
-}
-
-function positiveInteger(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isSafeInteger(parsed) || parsed < 1)
-    throw new InvalidArgumentError('Expected a positive integer.');
-  return parsed;
 }

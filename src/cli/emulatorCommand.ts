@@ -6,6 +6,7 @@ import { FAULT_KINDS, isFaultKind } from '../emulator/FaultKind';
 import type { FaultKind } from '../emulator/FaultKind';
 import { DEFAULT_MODEL_PROFILE, MODEL_PROFILES } from '../emulator/modelProfiles';
 import { startEmulator } from '../emulator/startEmulator';
+import { integerOption } from './integerOption';
 
 interface EmulatorCommandOptions {
   port: number;
@@ -86,7 +87,7 @@ export function registerEmulatorCommand(program: Command): void {
       'Run a local Azure AI model inference emulator (chat completions with images and audio). ' +
         'Prints the base URL as the first line of stdout; logs one line per request to stderr.',
     )
-    .option('--port <port>', 'port to listen on; 0 picks a free one', nonNegativeNumber, 0)
+    .option('--port <port>', 'port to listen on; 0 picks a free one', integerOption(0), 0)
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--key <key>', 'require this key as api-key or Bearer token (default: accept any credential)')
     .option('--https', 'serve TLS with a self-signed certificate for 127.0.0.1 and localhost')
@@ -114,7 +115,7 @@ export function registerEmulatorCommand(program: Command): void {
       nonNegativeNumber,
     )
     .option('--fault-kinds <list>', 'kinds of random faults (default 429,503)', faultList)
-    .option('--seed <n>', 'seed for random faults and latency (default 1)', nonNegativeNumber)
+    .option('--seed <n>', 'seed for random faults and latency (default 1)', integerOption(0))
     .option(
       '--fault-retry-after-ms <ms>',
       'wait that 429 and 503 faults ask for (default 1000)',

@@ -1,10 +1,11 @@
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { createAppDeps } from '../adapters/createAppDeps';
 import { loadConfig } from '../config';
 import type { CompletionOverrides } from '../core/completion/CompletionOverrides';
 import { resolveRequestSummary } from '../core/completion/resolveRequestSummary';
 import { consoleLogger } from './consoleLogger';
 import { emptyInputWarning } from './emptyInputWarning';
+import { integerOption } from './integerOption';
 import { runProcess } from './runProcess';
 
 interface ProcessFlags {
@@ -29,12 +30,12 @@ export function registerProcessCommand(program: Command): void {
     .argument('[files...]', 'local image or audio files to upload and process')
     .option('--container <name>', 'container to process (default: MEDIA_INPUT_CONTAINER)')
     .option('--prefix <prefix>', 'only blobs whose names start with this (for files: the upload prefix)')
-    .option('--concurrency <n>', 'inputs processed at once', positiveInteger, 4)
+    .option('--concurrency <n>', 'inputs processed at once', integerOption(1), 4)
     .option('--verbose', 'log pipeline progress (never payloads) on stderr')
     .option('--prompt <text>', "the user prompt for every input (a blob's own metadata still wins)")
     .option('--system <text>', 'the system prompt for every input')
     .addOption(new Option('--detail <level>', 'image detail').choices(['auto', 'low', 'high']))
-    .option('--max-tokens <n>', 'max_tokens for every input (at most MEDIA_MAX_TOKENS_CAP)', positiveInteger)
+    .option('--max-tokens <n>', 'max_tokens for every input (at most MEDIA_MAX_TOKENS_CAP)', integerOption(1))
     .option('--model <name>', 'model for every input (must be in MEDIA_ALLOWED_MODELS)')
     .action(async (files: string[], flags: ProcessFlags) => {
       const config = loadConfig();
@@ -83,11 +84,4 @@ function runOverrides(flags: ProcessFlags): CompletionOverrides {
   if (flags.maxTokens !== undefined) overrides.maxTokens = flags.maxTokens;
   if (flags.model !== undefined) overrides.model = flags.model;
   return overrides;
-}
-
-function positiveInteger(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isSafeInteger(parsed) || parsed < 1)
-    throw new InvalidArgumentError('Expected a positive integer.');
-  return parsed;
 }

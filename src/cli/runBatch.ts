@@ -11,6 +11,7 @@ import { getBatchStatus } from '../core/batch/getBatchStatus';
 import { planBatchPage } from '../core/batch/planBatchPage';
 import { runBatchItem } from '../core/batch/runBatchItem';
 import { isConfigurationFault, type MediaCompletionsError } from '../core/errors/MediaCompletionsError';
+import { formatBatchStatus } from './formatBatchStatus';
 
 export interface RunBatchOptions {
   request: BatchRequest;
@@ -47,7 +48,7 @@ export async function runBatch(deps: Omit<BatchDeps, 'queue'>, options: RunBatch
     );
   }
   const view = await status();
-  options.write(summary(view));
+  options.write(formatBatchStatus(view));
   return view;
 }
 
@@ -147,21 +148,4 @@ function startProgress(deps: BatchDeps, id: string): { stop(): Promise<void> } {
       bars.stop();
     },
   };
-}
-
-function summary(view: BatchView): string {
-  const counts = view.request_counts;
-  const lines = [
-    `Status: ${view.status}`,
-    `Requests: ${counts.total} total, ${counts.completed} completed, ${counts.failed} failed` +
-      (counts.cancelled > 0 ? ` (${counts.cancelled} cancelled)` : ''),
-    `Tokens: ${view.usage.prompt_tokens} prompt, ${view.usage.completion_tokens} completion, ${view.usage.total_tokens} total`,
-  ];
-  if (view.output_file !== null && view.error_file !== null) {
-    lines.push(
-      `Results: ${view.output_container}/${view.output_file}`,
-      `Errors: ${view.output_container}/${view.error_file}`,
-    );
-  }
-  return `${lines.join('\n')}\n`;
 }

@@ -44,6 +44,7 @@ export interface QueueWorkerStats {
  */
 export async function runQueueWorker(options: QueueWorkerOptions): Promise<QueueWorkerStats> {
   const stats: QueueWorkerStats = { invocations: 0, failures: 0, poisoned: 0 };
+  const worker: Worker = { options, stats };
   const inFlight = new Set<Promise<void>>();
   const perQueue = new Map<string, number>();
   const poll = options.pollIntervalMs ?? 100;
@@ -62,7 +63,7 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
       for (const item of response.receivedMessageItems) {
         received++;
         perQueue.set(binding.queue, (perQueue.get(binding.queue) ?? 0) + 1);
-        const task = deliver(options, binding, client, item, stats).finally(() => {
+        const task = deliver(worker, { binding, client, item }).finally(() => {
           inFlight.delete(task);
           perQueue.set(binding.queue, (perQueue.get(binding.queue) ?? 1) - 1);
         });
@@ -87,15 +88,24 @@ interface ReceivedItem {
   nextVisibleOn: Date;
 }
 
-async function deliver(
-  options: QueueWorkerOptions,
-  binding: QueueBinding,
-  client: QueueClient,
-  item: ReceivedItem,
-  stats: QueueWorkerStats,
-): Promise<void> {
+/** The worker's settings and the counters every delivery updates. */
+interface Worker {
+  options: QueueWorkerOptions;
+  stats: QueueWorkerStats;
+}
+
+/** One received message, with the binding it is for and the client that settles it. */
+interface Delivery {
+  binding: QueueBinding;
+  client: QueueClient;
+  item: ReceivedItem;
+}
+
+async function deliver(worker: Worker, delivery: Delivery): Promise<void> {
+  const { options, stats } = worker;
+  const { binding, client, item } = delivery;
   if (item.dequeueCount > options.maxDequeueCount) {
-    await poison(options, binding, client, item, stats);
+    await poison(worker, delivery);
     return;
   }
   const context = new InvocationContext({
@@ -123,7 +133,7 @@ async function deliver(
       `[${binding.functionName}] delivery ${item.dequeueCount} failed: ${error instanceof Error ? error.message : String(error)}`,
     );
     if (item.dequeueCount >= options.maxDequeueCount) {
-      await poison(options, binding, client, item, stats);
+      await poison(worker, delivery);
     } else {
       await client.updateMessage(item.messageId, item.popReceipt, undefined, options.retryDelaySeconds ?? 0);
     }
@@ -132,13 +142,7 @@ async function deliver(
   await client.deleteMessage(item.messageId, item.popReceipt);
 }
 
-async function poison(
-  options: QueueWorkerOptions,
-  binding: QueueBinding,
-  client: QueueClient,
-  item: ReceivedItem,
-  stats: QueueWorkerStats,
-): Promise<void> {
+async function poison({ options, stats }: Worker, { binding, client, item }: Delivery): Promise<void> {
   const poisonQueue = options.service.getQueueClient(poisonQueueFor(binding.queue));
   await poisonQueue.createIfNotExists();
   await poisonQueue.sendMessage(item.messageText);

@@ -42,7 +42,7 @@ describe('media-completions batch', () => {
     expect(exitCode).toBe(0);
     const id = /^Batch (batch_[0-9a-f]{24})$/m.exec(output)?.[1];
     expect(id).toBeDefined();
-    expect(output).toContain('Status: completed');
+    expect(output).toContain(`Batch ${id ?? ''}: completed`);
     expect(output).toContain('Requests: 5 total, 3 completed, 2 failed');
     expect(output).toMatch(/Tokens: \d+ prompt, \d+ completion, \d+ total/);
     expect(output).toContain(`Results: ${h.output}/batches/${id}/results.jsonl`);
@@ -57,7 +57,7 @@ describe('media-completions batch', () => {
 
     const status = await runCli('status', id ?? '');
     expect(status.output).toContain(`Batch ${id}: completed`);
-    expect(status.output).toContain('Progress: 5/5 (3 completed, 2 failed)');
+    expect(status.output).toContain('Requests: 5 total, 3 completed, 2 failed');
 
     // The identical request again reports the existing batch instead of running it twice.
     const again = await runCli('--prefix', 'cli/', '--prompt', 'Describe.');
