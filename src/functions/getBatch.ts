@@ -1,18 +1,9 @@
-import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
-import { getBatchStatus } from '../core/batch/getBatchStatus';
+import { app } from '@azure/functions';
+import { handleBatchRequest } from '../core/http/handleBatchRequest';
+import { httpFunction } from './shared/httpFunction';
 import { batchDeps } from './shared/runtime';
-import { batchErrorResponse, batchFailure } from './shared/batchHttp';
 
-/** `GET /api/batches/{id}`: status, request counts and token totals, from the counters (never a listing). */
-export async function getBatch(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-  const id = request.params.id ?? '';
-  if (!/^batch_[0-9a-f]{24}$/.test(id)) return batchErrorResponse(404, 'not_found', 'No such batch.');
-  try {
-    const view = await getBatchStatus(await batchDeps(context), id);
-    return view === undefined ? batchErrorResponse(404, 'not_found', 'No such batch.') : { jsonBody: view };
-  } catch (error) {
-    return batchFailure(error);
-  }
-}
+/** `GET /api/batches/{id}`: a batch's status (see `handleBatchRequest`). */
+export const getBatch = httpFunction(batchDeps, (deps, request) => handleBatchRequest(deps, 'get', request));
 
 app.http('getBatch', { methods: ['GET'], route: 'batches/{id}', authLevel: 'function', handler: getBatch });

@@ -1,22 +1,12 @@
-import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
-import { cancelBatch } from '../core/batch/cancelBatch';
+import { app } from '@azure/functions';
+import { handleBatchRequest } from '../core/http/handleBatchRequest';
+import { httpFunction } from './shared/httpFunction';
 import { batchDeps } from './shared/runtime';
-import { batchErrorResponse, batchFailure } from './shared/batchHttp';
 
-/** `POST /api/batches/{id}/cancel`: no new items start; in-flight ones finish; answers the batch status. */
-export async function postBatchCancel(
-  request: HttpRequest,
-  context: InvocationContext,
-): Promise<HttpResponseInit> {
-  const id = request.params.id ?? '';
-  if (!/^batch_[0-9a-f]{24}$/.test(id)) return batchErrorResponse(404, 'not_found', 'No such batch.');
-  try {
-    const view = await cancelBatch(await batchDeps(context), id);
-    return view === undefined ? batchErrorResponse(404, 'not_found', 'No such batch.') : { jsonBody: view };
-  } catch (error) {
-    return batchFailure(error);
-  }
-}
+/** `POST /api/batches/{id}/cancel`: cancels a batch (see `handleBatchRequest`). */
+export const postBatchCancel = httpFunction(batchDeps, (deps, request) =>
+  handleBatchRequest(deps, 'cancel', request),
+);
 
 app.http('postBatchCancel', {
   methods: ['POST'],

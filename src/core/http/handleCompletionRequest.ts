@@ -3,19 +3,18 @@ import { complete } from '../completion/complete';
 import type { CompletionResult } from '../completion/CompletionResult';
 import type { CompletionStreamEvent } from '../completion/CompletionStreamEvent';
 import type { SourceInfo } from '../outputs/documents';
-import { isMediaCompletionsError, type MediaCompletionsError } from '../errors/MediaCompletionsError';
+import { isMediaCompletionsError } from '../errors/MediaCompletionsError';
 import type { ImageUrlInput } from '../completion/ImageUrlInput';
 import type { MediaInfo } from '../media/MediaInfo';
-import { ModelCallError } from '../errors/ModelCallError';
 import type { MediaInput } from '../completion/prepareCompletion';
 import type { PipelineDeps } from '../blob/processBlob';
 import { resultDocument } from '../outputs/resultDocument';
 import { startCompletionStream } from '../completion/startCompletionStream';
+import { errorAnswer } from './errorAnswer';
 import type { HttpAnswer } from './HttpAnswer';
 import { httpError } from './httpError';
 import type { HttpRequestLike } from './HttpRequestLike';
 import type { HttpSettings } from './HttpSettings';
-import { httpStatusFor } from './httpStatusFor';
 import { parseCompletionRequest } from './parseCompletionRequest';
 import type { ParsedCompletionRequest } from './ParsedCompletionRequest';
 import type { RequestMedia } from './RequestMedia';
@@ -43,13 +42,11 @@ interface Resolved {
   )[];
 }
 
-const DEFAULT_RETRY_AFTER_SECONDS = 10;
-
 /**
  * POST /api/completions on the shared core: parse, resolve blob references, then `complete` (or
  * `startCompletionStream` with `?stream=true`) under the HTTP time budget; `?save=true` also writes the result
  * document to `<output container>/http/<yyyy-mm-dd>/<id>.json`. Every failure becomes
- * `{"error":{"code","message"}}` with the status `httpStatusFor` gives; nothing of the payload or the key is
+ * `errorAnswer`; nothing of the payload or the key is
  * ever echoed or logged.
  */
 export async function handleCompletionRequest(
@@ -86,7 +83,7 @@ export async function handleCompletionRequest(
       json: await answer(deps, { id, started, readMs, parsed, resolved }, result),
     };
   } catch (error) {
-    return errorAnswer(deps, id, error);
+    return errorAnswer(deps.logger, error, { id });
   }
 }
 
@@ -279,58 +276,11 @@ async function* sse(
       }
     }
   } catch (error) {
-    const { json } = errorAnswer(deps, run.id, error);
+    const { json } = errorAnswer(deps.logger, error, { id: run.id });
     yield sseEvent('error', json);
   }
 }
 
 function sseEvent(name: string, data: unknown): Uint8Array {
   return Buffer.from(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`, 'utf8');
-}
-
-function errorAnswer(
-  deps: HttpCompletionDeps,
-  id: string,
-  error: unknown,
-): { status: number; headers: Record<string, string>; json: unknown } {
-  if (!isMediaCompletionsError(error)) {
-    deps.logger.error('HTTP completion failed unexpectedly', {
-      id,
-      error: error instanceof Error ? error.name : 'unknown',
-    });
-    return {
-      status: 500,
-      headers: {},
-      json: { error: { code: 'internal_error', message: 'The request failed unexpectedly.' } },
-    };
-  }
-  const status = httpStatusFor(error);
-  deps.logger.warn('HTTP completion refused', { id, code: error.code, status, attempts: attemptsOf(error) });
-  const headers: Record<string, string> = {};
-  if (status === 429) headers['retry-after'] = String(retryAfterSeconds(error));
-  if (error.errorClass === 'configuration') {
-    // One code for the caller to act on (tell the operator), with what the service said for the operator.
-    return {
-      status,
-      headers,
-      json: {
-        error: {
-          code: 'model_configuration',
-          message: error.message,
-          modelCode: error.code,
-          ...(error.httpStatus === undefined ? {} : { modelStatus: error.httpStatus }),
-        },
-      },
-    };
-  }
-  return { status, headers, json: { error: { code: error.code, message: error.message } } };
-}
-
-function attemptsOf(error: MediaCompletionsError): number {
-  return error instanceof ModelCallError ? error.attempts : 0;
-}
-
-function retryAfterSeconds(error: MediaCompletionsError): number {
-  const ms = error instanceof ModelCallError ? error.retryAfterMs : undefined;
-  return ms === undefined ? DEFAULT_RETRY_AFTER_SECONDS : Math.max(1, Math.ceil(ms / 1000));
 }
