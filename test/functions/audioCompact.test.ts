@@ -4,6 +4,7 @@ import { expectValidResultDocument } from '../support/documentSchemas';
 import { functionsHarness, type FunctionsHarness } from '../support/functionsHarness';
 import { makeAudio } from '../support/makeAudio';
 import { testConfig } from '../support/pipeline';
+import { deliverBlob } from '../support/deliverBlob';
 
 let h: FunctionsHarness;
 let processMediaBlob: typeof ProcessMediaBlob;
@@ -24,14 +25,7 @@ interface Result {
 }
 
 async function resultOf(name: string, bytes: Buffer): Promise<Result> {
-  const { etag } = await h.blobs.upload(h.input, name, bytes);
-  await processMediaBlob(
-    bytes,
-    h.context('processMediaBlob', {
-      name,
-      properties: { eTag: etag.replaceAll('"', ''), length: bytes.length },
-    }),
-  );
+  await deliverBlob(h, processMediaBlob, name, bytes);
   const document = (await h.blobs.readJson(h.output, `${name}.json`))?.value;
   expectValidResultDocument(document);
   return document as Result;

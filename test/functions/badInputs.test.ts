@@ -6,6 +6,7 @@ import type { processMediaBlob as ProcessMediaBlob } from '../../src/functions/p
 import { badInputs, CORPUS_SETTINGS, type BadInput } from '../fixtures/badInputs';
 import { expectValidErrorDocument } from '../support/documentSchemas';
 import { functionsHarness, type FunctionsHarness } from '../support/functionsHarness';
+import { deliverBlob } from '../support/deliverBlob';
 
 let h: FunctionsHarness;
 let processMediaBlob: typeof ProcessMediaBlob;
@@ -23,20 +24,10 @@ const cases = badInputs();
 
 /** Uploads the case and invokes the trigger as the host does: the bytes, the name and the blob's properties. */
 async function deliver(input: BadInput): Promise<void> {
-  const { etag } = await h.blobs.upload(h.input, input.blobName, input.bytes, {
+  await deliverBlob(h, processMediaBlob, input.blobName, input.bytes, {
     contentType: 'application/octet-stream',
     ...(input.metadata === undefined ? {} : { metadata: input.metadata }),
   });
-  await processMediaBlob(
-    input.bytes,
-    h.context('processMediaBlob', {
-      name: input.blobName,
-      blobTrigger: `${h.input}/${input.blobName}`,
-      uri: `http://127.0.0.1/devstoreaccount1/${h.input}/${encodeURIComponent(input.blobName)}`,
-      properties: { eTag: etag.replaceAll('"', ''), length: input.bytes.length },
-      metadata: input.metadata ?? {},
-    }),
-  );
 }
 
 describe('the bad-input corpus', () => {
@@ -72,11 +63,7 @@ describe('the bad-input corpus', () => {
       expect(await h.blobs.readJson(h.output, location.resultName)).toBeUndefined();
 
       // A duplicate delivery (the host's at-least-once) must settle on the recorded outcome.
-      const { etag } = (await h.blobs.getProperties(h.input, input.blobName)) ?? { etag: '' };
-      await processMediaBlob(
-        input.bytes,
-        h.context('processMediaBlob', { name: input.blobName, properties: { eTag: etag } }),
-      );
+      await deliverBlob(h, processMediaBlob, input.blobName, input.bytes, { upload: false });
       expect(h.emulator.stats().chatCompletions).toBe(calls);
       expect((await h.blobs.readJson(h.output, location.errorName))?.value).toEqual(document);
     },

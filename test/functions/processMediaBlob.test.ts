@@ -2,6 +2,7 @@ import type { processMediaBlob as ProcessMediaBlob } from '../../src/functions/p
 import { encodeImage } from '../core/media/fixtures';
 import { expectValidErrorDocument, expectValidResultDocument } from '../support/documentSchemas';
 import { FUNCTIONS_TEST_KEY, functionsHarness, type FunctionsHarness } from '../support/functionsHarness';
+import { deliverBlob } from '../support/deliverBlob';
 
 let h: FunctionsHarness;
 let processMediaBlob: typeof ProcessMediaBlob;
@@ -15,24 +16,9 @@ afterAll(async () => {
   await h.close();
 });
 
-/** Uploads a blob and invokes the trigger as the host does: the bytes plus the trigger metadata. */
-async function deliver(name: string, bytes: Buffer, etagOverride?: string): Promise<void> {
-  const { etag } = await h.blobs.upload(h.input, name, bytes, { contentType: 'image/png' });
-  await processMediaBlob(
-    bytes,
-    h.context('processMediaBlob', {
-      name,
-      blobTrigger: `${h.input}/${name}`,
-      uri: `http://127.0.0.1/devstoreaccount1/${h.input}/${encodeURIComponent(name)}`,
-      properties: {
-        eTag: etagOverride ?? etag.replaceAll('"', ''),
-        length: bytes.length,
-        contentType: 'image/png',
-      },
-      metadata: {},
-    }),
-  );
-}
+/** Uploads a PNG and invokes the trigger as the host does. */
+const deliver = (name: string, bytes: Buffer) =>
+  deliverBlob(h, processMediaBlob, name, bytes, { contentType: 'image/png' });
 
 const read = async (name: string) => (await h.blobs.readJson(h.output, name))?.value;
 
@@ -73,14 +59,7 @@ describe('processMediaBlob (invoked as the host does)', () => {
     const png = await encodeImage('png', 7, 7);
     const { etag } = await h.blobs.upload(h.input, 'twin.png', png, { contentType: 'image/png' });
     const calls = h.emulator.stats().chatCompletions;
-    const deliver = () =>
-      processMediaBlob(
-        png,
-        h.context('processMediaBlob', {
-          name: 'twin.png',
-          properties: { eTag: etag.replaceAll('"', ''), length: png.length },
-        }),
-      );
+    const deliver = () => deliverBlob(h, processMediaBlob, 'twin.png', png, { upload: false });
     const settled = await Promise.allSettled([deliver(), deliver()]);
     expect(settled.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
     expect(settled.find((outcome) => outcome.status === 'rejected')?.reason).toMatchObject({
@@ -101,11 +80,7 @@ describe('processMediaBlob (invoked as the host does)', () => {
     const png = await encodeImage('png', 6, 6);
     await deliver('twice.png', png);
     const calls = h.emulator.stats().chatCompletions;
-    const { etag } = (await h.blobs.getProperties(h.input, 'twice.png')) ?? { etag: '' };
-    await processMediaBlob(
-      png,
-      h.context('processMediaBlob', { name: 'twice.png', properties: { eTag: etag } }),
-    );
+    await deliverBlob(h, processMediaBlob, 'twice.png', png, { upload: false });
     expect(h.emulator.stats().chatCompletions).toBe(calls);
   });
 });
@@ -129,11 +104,7 @@ describe('one document per input (the blob trigger)', () => {
     expect(await read('cat.png.json')).toMatchObject({ source: { name: 'cat.png' } });
     expect(await read('cat.png.error.json')).toBeUndefined();
     const calls = h.emulator.stats().chatCompletions;
-    const { etag } = (await h.blobs.getProperties(h.input, 'cat.png.error')) ?? { etag: '' };
-    await processMediaBlob(
-      png,
-      h.context('processMediaBlob', { name: 'cat.png.error', properties: { eTag: etag }, metadata: {} }),
-    );
+    await deliverBlob(h, processMediaBlob, 'cat.png.error', png, { upload: false });
     expect(h.emulator.stats().chatCompletions).toBe(calls);
     expect(await read('cat.png.error~.json')).toEqual(kept);
   });

@@ -5,6 +5,7 @@ import type { completions as Completions } from '../../src/functions/completions
 import type { processMediaBlob as ProcessMediaBlob } from '../../src/functions/processMediaBlob';
 import { expectValidResultDocument } from '../support/documentSchemas';
 import { functionsHarness, type FunctionsHarness } from '../support/functionsHarness';
+import { deliverBlob } from '../support/deliverBlob';
 
 /**
  * Real-world files someone else produced (phones, taggers, telephony), each with the outcome `cases.json` expects
@@ -79,17 +80,7 @@ describe.each(cases)('real-world case $file ($what)', ({ file, expect: expected 
 
   it('gets the expected document through the blob trigger', async () => {
     const name = `cases/${file}`;
-    const { etag } = await h.blobs.upload(h.input, name, bytes);
-    await processMediaBlob(
-      bytes,
-      h.context('processMediaBlob', {
-        name,
-        blobTrigger: `${h.input}/${name}`,
-        uri: `http://127.0.0.1/devstoreaccount1/${h.input}/${name}`,
-        properties: { eTag: etag.replaceAll('"', ''), length: bytes.length },
-        metadata: {},
-      }),
-    );
+    await deliverBlob(h, processMediaBlob, name, bytes);
     const document = (await h.blobs.readJson(h.output, `${name}.json`))?.value as
       { status: string; media: unknown; sent: Record<string, unknown> } | undefined;
     expect(document?.status).toBe('succeeded');

@@ -12,6 +12,7 @@ import {
 import { functionsHarness, type FunctionsHarness } from '../support/functionsHarness';
 import { runCliCommand } from '../support/runCliCommand';
 import { testConnectionString, uniqueName } from '../support/storage';
+import { deliverBlob } from '../support/deliverBlob';
 
 /**
  * Storage requests per item on each path, counted by a proxy in front of Azurite. The counts are deterministic, so
@@ -44,16 +45,7 @@ type Properties = Record<string, unknown>;
 
 /** The trigger's delivery as real hosts send it; `properties` in the shape under test. */
 async function deliver(name: string, bytes: Uint8Array, properties: Properties): Promise<void> {
-  await processMediaBlob(
-    bytes,
-    h.context('processMediaBlob', {
-      name,
-      blobTrigger: `${h.input}/${name}`,
-      uri: `http://127.0.0.1/devstoreaccount1/${h.input}/${name}`,
-      properties,
-      metadata: {},
-    }),
-  );
+  await deliverBlob(h, processMediaBlob, name, bytes, { properties });
 }
 
 /** Runs `work` and returns the storage requests it made, as `METHOD operation` lines (for a readable diff). */

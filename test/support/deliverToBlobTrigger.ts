@@ -1,4 +1,5 @@
 import type { processMediaBlob as ProcessMediaBlob } from '../../src/functions/processMediaBlob';
+import { deliverBlob } from './deliverBlob';
 import type { FunctionsHarness } from './functionsHarness';
 
 /**
@@ -11,16 +12,7 @@ export async function deliverToBlobTrigger(
   name: string,
   bytes: Buffer,
 ): Promise<unknown> {
-  const { etag } = await h.blobs.upload(h.input, name, bytes);
-  await processMediaBlob(
-    bytes,
-    h.context('processMediaBlob', {
-      name,
-      blobTrigger: `${h.input}/${name}`,
-      properties: { eTag: etag.replaceAll('"', ''), length: bytes.length },
-      metadata: {},
-    }),
-  );
+  await deliverBlob(h, processMediaBlob, name, bytes);
   const found =
     (await h.blobs.readJson(h.output, `${name}.json`)) ??
     (await h.blobs.readJson(h.output, `${name}.error.json`));
