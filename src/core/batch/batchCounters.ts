@@ -1,10 +1,8 @@
-import { MediaCompletionsError } from '../errors/MediaCompletionsError';
 import { isRecord } from '../json/isRecord';
+import { updateJsonBlob } from '../outputs/updateJsonBlob';
 import type { BlobStore } from '../ports/BlobStore';
 import type { BatchCounts } from './BatchRecord';
 import { batchPaths } from './batchPaths';
-
-const MAX_TRIES = 50;
 
 /**
  * One counter shard, `batches/<id>/counts/<shard>.json`. Item `index` belongs to shard `index % shards`, at bit
@@ -61,34 +59,36 @@ export async function countBatchItem(
   const shardNo = index % batch.counterShards;
   const bit = Math.floor(index / batch.counterShards);
   const name = batchPaths.shard(batch.id, shardNo);
-  for (let tries = 1; tries <= MAX_TRIES; tries++) {
-    const found = await blobs.readJson(container, name);
-    const shard = found === undefined ? emptyShard() : toShard(found.value);
-    const seen = Buffer.from(shard.seen, 'base64');
-    const full = (counted: number): boolean =>
-      batch.total !== null && counted >= shardCapacity(batch.total, shardNo, batch.counterShards);
-    if (hasBit(seen, bit)) return { counted: false, shardFull: full(shard.counted) };
-    const next: Shard = {
-      completed: shard.completed + (tally.kind === 'completed' ? 1 : 0),
-      failed: shard.failed + (tally.kind === 'completed' ? 0 : 1),
-      cancelled: shard.cancelled + (tally.kind === 'cancelled' ? 1 : 0),
-      promptTokens: shard.promptTokens + tally.promptTokens,
-      completionTokens: shard.completionTokens + tally.completionTokens,
-      totalTokens: shard.totalTokens + tally.totalTokens,
-      counted: shard.counted + 1,
-      seen: withBit(seen, bit).toString('base64'),
-    };
-    const written = await blobs.writeJson(
-      container,
-      name,
-      next,
-      found === undefined ? { ifNoneMatch: '*' } : { ifMatch: found.etag },
-    );
-    if (written.written) return { counted: true, shardFull: full(next.counted) };
-  }
-  throw new MediaCompletionsError('write_conflict', `Counter shard ${name} kept changing.`, {
-    retryable: true,
-  });
+  const full = (counted: number): boolean =>
+    batch.total !== null && counted >= shardCapacity(batch.total, shardNo, batch.counterShards);
+  return updateJsonBlob<CountResult>(
+    blobs,
+    container,
+    name,
+    (found) => {
+      const shard = found === undefined ? emptyShard() : toShard(found.value);
+      const seen = Buffer.from(shard.seen, 'base64');
+      if (hasBit(seen, bit)) return { done: { counted: false, shardFull: full(shard.counted) } };
+      const next: Shard = {
+        completed: shard.completed + (tally.kind === 'completed' ? 1 : 0),
+        failed: shard.failed + (tally.kind === 'completed' ? 0 : 1),
+        cancelled: shard.cancelled + (tally.kind === 'cancelled' ? 1 : 0),
+        promptTokens: shard.promptTokens + tally.promptTokens,
+        completionTokens: shard.completionTokens + tally.completionTokens,
+        totalTokens: shard.totalTokens + tally.totalTokens,
+        counted: shard.counted + 1,
+        seen: withBit(seen, bit).toString('base64'),
+      };
+      return { write: next, written: () => ({ counted: true, shardFull: full(next.counted) }) };
+    },
+    {
+      // Every item of a batch counts itself into one of `counterShards` shards, so concurrent item workers
+      // (the queue's batch size times the instances) contend on the same few blobs by design; a count is cheap
+      // to retry and losing one would leave the batch unfinished, so it gets the most tries.
+      maxTries: 50,
+      conflictMessage: `Counter shard ${name} kept changing.`,
+    },
+  );
 }
 
 /** The sum of every shard: `counterShards` small reads, whatever the batch size. */

@@ -1,9 +1,7 @@
-import { MediaCompletionsError } from '../errors/MediaCompletionsError';
+import { updateJsonBlob } from '../outputs/updateJsonBlob';
 import type { BlobStore } from '../ports/BlobStore';
 import type { BatchRecord } from './BatchRecord';
 import { batchPaths } from './batchPaths';
-
-const MAX_TRIES = 20;
 
 /** Reads `batches/<id>/batch.json`; `undefined` when there is no such batch. */
 export async function readBatchRecord(
@@ -25,16 +23,22 @@ export async function updateBatchRecord(
   id: string,
   change: (record: BatchRecord) => BatchRecord | undefined,
 ): Promise<{ record: BatchRecord; changed: boolean } | undefined> {
-  const name = batchPaths.record(id);
-  for (let tries = 1; tries <= MAX_TRIES; tries++) {
-    const found = await blobs.readJson(outputContainer, name);
-    if (found === undefined) return undefined;
-    const next = change(found.value as BatchRecord);
-    if (next === undefined) return { record: found.value as BatchRecord, changed: false };
-    const written = await blobs.writeJson(outputContainer, name, next, { ifMatch: found.etag });
-    if (written.written) return { record: next, changed: true };
-  }
-  throw new MediaCompletionsError('write_conflict', `Could not update batch ${id}: it kept changing.`, {
-    retryable: true,
-  });
+  return updateJsonBlob<{ record: BatchRecord; changed: boolean } | undefined>(
+    blobs,
+    outputContainer,
+    batchPaths.record(id),
+    (found) => {
+      if (found === undefined) return { done: undefined };
+      const next = change(found.value as BatchRecord);
+      if (next === undefined) return { done: { record: found.value as BatchRecord, changed: false } };
+      return { write: next, written: () => ({ record: next, changed: true }) };
+    },
+    {
+      // The record is shared by every planner page, the finalizer and cancel requests of one batch; they
+      // change different fields and rarely conflict twice, but a burst of page completions can, so allow more
+      // tries than a single document's writers get.
+      maxTries: 20,
+      conflictMessage: `Could not update batch ${id}: it kept changing.`,
+    },
+  );
 }

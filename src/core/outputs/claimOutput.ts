@@ -1,13 +1,14 @@
-import { isMediaCompletionsError, MediaCompletionsError } from '../errors/MediaCompletionsError';
+import { isMediaCompletionsError } from '../errors/MediaCompletionsError';
 import { InProgressError } from '../errors/InProgressError';
 import { isRecord } from '../json/isRecord';
 import type { PipelineSettings } from '../completion/PipelineSettings';
-import type { BlobStore, JsonBlob } from '../ports/BlobStore';
+import type { BlobStore } from '../ports/BlobStore';
 import type { Clock } from '../ports/Clock';
 import type { Logger } from '../ports/Logger';
 import { claimBlobName } from './claimBlobName';
 import type { OutputLocation } from './OutputLocation';
 import { sourceEtagOf } from './sourceEtagOf';
+import { updateJsonBlob, type UpdateStep } from './updateJsonBlob';
 
 export interface ClaimOutputDeps {
   blobs: BlobStore;
@@ -28,9 +29,6 @@ export interface OutputClaim {
   /** Deletes this claim (not one a taker wrote since); never throws, since an unreleased claim expires. */
   release(): Promise<void>;
 }
-
-/** Another writer changing the claim between our read and our write each time is not worth more tries. */
-const MAX_TRIES = 3;
 
 /**
  * Claims an output for one source version before the model is called, so that simultaneous deliveries of that
@@ -58,42 +56,49 @@ export async function claimOutput(
     claimedAt: iso(now),
     expiresAt: iso(now + settings.retry.totalBudgetMs + settings.claimMarginMs),
   };
-  let current: JsonBlob | undefined;
-  for (let tries = 1; tries <= MAX_TRIES; tries++) {
-    const written = await blobs.writeJson(
-      location.container,
-      name,
-      claim,
-      current === undefined ? { ifNoneMatch: '*' } : { ifMatch: current.etag },
-    );
-    if (written.written) return holding(deps, location.container, name, written.etag);
-    current = await blobs.readJson(location.container, name);
-    if (current === undefined) {
-      // Released between our write and our read: its holder has most likely just written the document, which
-      // a redelivery will find; claiming now could pay for the same answer twice.
-      throw new InProgressError(
-        `${location.resultName} was being produced by another delivery.`,
-        clock.now(),
-      );
-    }
-    const heldUntil = expiryOf(current.value);
-    const expired = heldUntil <= clock.now();
-    if (!expired) {
-      if (sourceEtagOf(current.value) === source.etag) {
+  const take: UpdateStep<OutputClaim> = {
+    write: claim,
+    written: (etag) => holding(deps, location.container, name, etag),
+  };
+  return updateJsonBlob<OutputClaim | undefined>(
+    blobs,
+    location.container,
+    name,
+    async (current, attempt) => {
+      if (current === undefined) {
+        if (attempt === 1) return take;
+        // Released between our write and our read: its holder has most likely just written the document, which
+        // a redelivery will find; claiming now could pay for the same answer twice.
         throw new InProgressError(
-          `Another delivery is producing ${location.resultName}; its claim expires at ${iso(heldUntil)}.`,
-          heldUntil,
+          `${location.resultName} was being produced by another delivery.`,
+          clock.now(),
         );
       }
-      const properties = await blobs.getProperties(source.container, source.name);
-      if (properties?.etag !== source.etag) return undefined;
-    }
-    logger.warn('Taking over a claim', { name: source.name, reason: expired ? 'expired' : 'older version' });
-  }
-  throw new MediaCompletionsError(
-    'write_conflict',
-    `Could not claim ${location.resultName}: the claim kept changing under concurrent deliveries.`,
-    { retryable: true },
+      const heldUntil = expiryOf(current.value);
+      const expired = heldUntil <= clock.now();
+      if (!expired) {
+        if (sourceEtagOf(current.value) === source.etag) {
+          throw new InProgressError(
+            `Another delivery is producing ${location.resultName}; its claim expires at ${iso(heldUntil)}.`,
+            heldUntil,
+          );
+        }
+        const properties = await blobs.getProperties(source.container, source.name);
+        if (properties?.etag !== source.etag) return { done: undefined };
+      }
+      logger.warn('Taking over a claim', {
+        name: source.name,
+        reason: expired ? 'expired' : 'older version',
+      });
+      return take;
+    },
+    {
+      // Claims are created where none exists, so the first try writes without reading.
+      start: 'absent',
+      // Another writer changing the claim between our read and our write each time is not worth more tries.
+      maxTries: 3,
+      conflictMessage: `Could not claim ${location.resultName}: the claim kept changing under concurrent deliveries.`,
+    },
   );
 }
 

@@ -3,8 +3,7 @@ import type { OutcomeDocument } from './documents';
 import type { BlobStore, JsonBlob } from '../ports/BlobStore';
 import { documentBelongsTo } from './documentBelongsTo';
 import { sourceEtagOf } from './sourceEtagOf';
-
-const MAX_TRIES = 3;
+import { updateJsonBlob } from './updateJsonBlob';
 
 /**
  * - `written`: this call wrote the document;
@@ -27,32 +26,30 @@ export async function writeOutcomeDocument(
   document: OutcomeDocument,
   known?: JsonBlob,
 ): Promise<WriteOutcome> {
-  let current: JsonBlob | undefined = known ?? (await blobs.readJson(container, name));
-  for (let tries = 1; tries <= MAX_TRIES; tries++) {
-    if (current !== undefined) {
-      if (!documentBelongsTo(current.value, document.source)) {
-        throw new MediaCompletionsError(
-          'write_conflict',
-          `Could not write ${container}/${name}: it holds another input's document.`,
-        );
+  return updateJsonBlob<WriteOutcome>(
+    blobs,
+    container,
+    name,
+    async (current) => {
+      if (current !== undefined) {
+        if (!documentBelongsTo(current.value, document.source)) {
+          throw new MediaCompletionsError(
+            'write_conflict',
+            `Could not write ${container}/${name}: it holds another input's document.`,
+          );
+        }
+        if (sourceEtagOf(current.value) === document.source.etag) return { done: 'duplicate' };
+        const source = await blobs.getProperties(document.source.container, document.source.name);
+        if (source?.etag !== document.source.etag) return { done: 'stale' };
       }
-      const existingEtag = sourceEtagOf(current.value);
-      if (existingEtag === document.source.etag) return 'duplicate';
-      const source = await blobs.getProperties(document.source.container, document.source.name);
-      if (source?.etag !== document.source.etag) return 'stale';
-    }
-    const result = await blobs.writeJson(
-      container,
-      name,
-      document,
-      current === undefined ? { ifNoneMatch: '*' } : { ifMatch: current.etag },
-    );
-    if (result.written) return 'written';
-    current = await blobs.readJson(container, name);
-  }
-  throw new MediaCompletionsError(
-    'write_conflict',
-    `Could not write ${container}/${name}: it kept changing under concurrent writers.`,
-    { retryable: true },
+      return { write: document, written: () => 'written' };
+    },
+    {
+      ...(known === undefined ? {} : { start: known }),
+      // Two deliveries of different versions racing is rare; three lost writes in a row means something is
+      // looping, and the caller's retry (the host's redelivery) is the better place to wait.
+      maxTries: 3,
+      conflictMessage: `Could not write ${container}/${name}: it kept changing under concurrent writers.`,
+    },
   );
 }
