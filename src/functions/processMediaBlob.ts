@@ -1,5 +1,6 @@
 import { app, type InvocationContext } from '@azure/functions';
-import { processBlob, type ProcessBlobInput } from '../core/blob/processBlob';
+import { processBlob } from '../core/blob/processBlob';
+import { triggeredBlobInput } from '../core/blob/triggeredBlobInput';
 import { isRecord } from '../core/json/isRecord';
 import { normalizeEtag } from './shared/normalizeEtag';
 import { appConfig, pipelineDeps } from './shared/runtime';
@@ -13,16 +14,12 @@ export async function processMediaBlob(blob: unknown, context: InvocationContext
   const deps = await pipelineDeps(context);
   const { inputContainer } = deps.settings;
   const name = blobName(context, inputContainer);
-  const properties = await deps.blobs.getProperties(inputContainer, name);
-  const input: ProcessBlobInput = { container: inputContainer, name };
-  if (properties !== undefined) {
-    input.properties = properties;
-    // The delivered bytes are reused only when they are provably the version just read.
-    const triggerEtag = normalizeEtag(triggerProperty(context, 'eTag'));
-    if (blob instanceof Uint8Array && triggerEtag === properties.etag && blob.length === properties.size) {
-      input.content = blob;
-    }
-  }
+  const input = await triggeredBlobInput(deps.blobs, {
+    container: inputContainer,
+    name,
+    content: blob,
+    etag: normalizeEtag(triggerProperty(context, 'eTag')),
+  });
   const outcome = await processBlob(deps, input);
   context.log(`processMediaBlob: ${name} → ${outcome.status}`);
 }
