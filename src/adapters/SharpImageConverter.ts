@@ -117,7 +117,9 @@ function checkCeiling(info: ImageInfo): void {
 async function readMetadata(bytes: Uint8Array, format: ImageFormat): Promise<Metadata> {
   const sharp = await loadSharp();
   try {
-    return await sharp(bytes).metadata();
+    // The pixel ceiling and the decode budget are ours (checked from the headers); sharp's own default limit
+    // (268 MP) would otherwise report a valid 300 MP image as undecodable instead of naming our limit.
+    return await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch (error) {
     throw undecodable(format, error);
   }
@@ -155,12 +157,16 @@ async function decode(bytes: Uint8Array, format: ImageFormat, meta: Metadata | u
     const { width, height, data } = await decodeHeic({ buffer: bytes });
     return sharp(Buffer.from(data.buffer, data.byteOffset, data.byteLength), {
       raw: { width, height, channels: 4 },
+      limitInputPixels: false,
     }).removeAlpha();
   }
   if (format === 'bmp') {
     const { decode: decodeBmp } = await import('bmp-ts');
     const bmp = decodeBmp(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { toRGBA: true });
-    const image = sharp(bmp.data, { raw: { width: bmp.width, height: bmp.height, channels: 4 } });
+    const image = sharp(bmp.data, {
+      raw: { width: bmp.width, height: bmp.height, channels: 4 },
+      limitInputPixels: false,
+    });
     // Below 32 bits per pixel a BMP has no alpha; the decoder fills the channel anyway.
     return bmp.bitPP === 32 ? image : image.removeAlpha();
   }

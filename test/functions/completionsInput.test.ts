@@ -83,6 +83,17 @@ describe('multipart limits', () => {
     expect(answer).toMatchObject({ status: 200 });
   });
 
+  it('answers an upload cut off after a whole file part (no closing delimiter) with 400, and nothing else', async () => {
+    const whole = form([promptPart, filePart('name="file"; filename="a.png"')]);
+    const cut = whole.subarray(0, whole.length - `--${BOUNDARY}--\r\n`.length);
+    expect(await call(cut, FORM)).toMatchObject({ status: 400, body: { error: { code: 'invalid_form' } } });
+    // The part's own stream errors too; unhandled, that error took the worker process down.
+    expect(await call(whole.subarray(0, whole.length - 40), FORM)).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_form' } },
+    });
+  });
+
   it('still refuses more parts than MEDIA_HTTP_MAX_PARTS', async () => {
     const parts = [promptPart, ...Array.from({ length: 6 }, () => filePart('name="file"; filename="a.png"'))];
     expect(await call(form(parts), FORM)).toMatchObject({

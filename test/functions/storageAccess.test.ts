@@ -124,6 +124,8 @@ describe('POST /api/completions: blob references', () => {
       `${h.input}//secret.png`,
       // The storage client cannot encode a lone surrogate: it failed as a retryable transport error, a 502.
       `${h.input}/\uD800.png`,
+      // Azure allows no control characters in names, and XML listings cannot carry them.
+      `${h.input}/a\u0000b.png`,
     ]) {
       expect({ blob, ...(await complete(blob)) }).toMatchObject({
         blob,
@@ -158,10 +160,13 @@ describe('POST /api/batches: sources', () => {
         jsonBody: { error: { code: 'blob_not_allowed' } },
       });
     }
-    expect(await postBatch(JSON.stringify({ prefix: '../x/' }))).toMatchObject({
-      status: 400,
-      jsonBody: { error: { code: 'invalid_blob_name' } },
-    });
+    // A control character in a prefix made every listing fail (HTTP 500): the plan never finished.
+    for (const prefix of ['../x/', '\u0000', 'a\u0001', '\uFFFF']) {
+      expect(await postBatch(JSON.stringify({ prefix }))).toMatchObject({
+        status: 400,
+        jsonBody: { error: { code: 'invalid_blob_name' } },
+      });
+    }
     // An existing manifest and a missing one in a forbidden container: one answer, no hint of either.
     const existing = await postBatch(JSON.stringify({ manifest: `${other}/m.jsonl` }));
     const missing = await postBatch(JSON.stringify({ manifest: `${other}/nope.jsonl` }));
@@ -205,7 +210,7 @@ describe('POST /api/batches: sources', () => {
 });
 
 describe('a batch manifest naming what it may not', () => {
-  it('gives each of 8 counted lines exactly one output line, refusing forbidden blobs without a model call', async () => {
+  it('gives each of 10 counted lines exactly one output line, refusing forbidden blobs without a model call', async () => {
     const manifest = [
       { custom_id: 'plain', blob: 'a.png' },
       { custom_id: '../../../../x', blob: `${h.input}/b.png` },
@@ -215,6 +220,9 @@ describe('a batch manifest naming what it may not', () => {
       { custom_id: 'relative', blob: `../${other}/secret.png` },
       { custom_id: 'other', blob: `${other}/secret.png` },
       { custom_id: 'unencodable', blob: `${h.input}/\uD800.png` },
+      // Control characters cannot stand in a document name (listings fail): hashed, recorded verbatim.
+      { custom_id: 'a\u0000b', blob: 'a.png' },
+      { custom_id: 'ctl\u0001', blob: 'a.png' },
     ];
     await h.blobs.upload(
       h.input,
@@ -229,12 +237,12 @@ describe('a batch manifest naming what it may not', () => {
     const { view, lines } = await runBatch(id);
     expect(view).toMatchObject({
       status: 'completed',
-      request_counts: { total: 8, completed: 3, failed: 5 },
+      request_counts: { total: 10, completed: 5, failed: 5 },
     });
-    expect(lines).toHaveLength(8);
+    expect(lines).toHaveLength(10);
     const byId = new Map(lines.map((line) => [line.custom_id, line]));
     expect([...byId.keys()].sort()).toEqual(manifest.map((line) => line.custom_id).sort());
-    for (const ok of ['plain', '../../../../x', 'pair.error']) {
+    for (const ok of ['plain', '../../../../x', 'pair.error', 'a\u0000b', 'ctl\u0001']) {
       expect(byId.get(ok)).toMatchObject({ error: null, response: { status_code: 200 } });
     }
     expect(byId.get('pair')).toMatchObject({ error: { code: 'source_not_found' } });
@@ -242,7 +250,7 @@ describe('a batch manifest naming what it may not', () => {
       expect(byId.get(refused)).toMatchObject({ error: { code: 'blob_not_allowed' } });
     }
     expect(byId.get('unencodable')).toMatchObject({ error: { code: 'invalid_blob_name' } });
-    expect(h.emulator.stats().chatCompletions).toBe(calls + 3);
+    expect(h.emulator.stats().chatCompletions).toBe(calls + 5);
     // The unsafe custom_id stayed inside the batch's folder.
     const outside = await h.blobs.listPage(h.output, { prefix: 'hashed-names/' });
     expect(outside.items).toEqual([]);

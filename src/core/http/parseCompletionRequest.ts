@@ -347,6 +347,11 @@ async function fromForm(
       stream.on('limit', () => {
         fail(httpError('too_large', `A file part is over the limit of ${settings.maxBytes} bytes.`));
       });
+      // A body cut inside a file part (an interrupted upload) errors the part's stream, not only the parser: an
+      // unhandled stream error would take the whole worker process down.
+      stream.on('error', () => {
+        fail(httpError('invalid_form', 'The request body ends inside a file part.'));
+      });
       stream.on('end', () => {
         // Characters, not UTF-16 units; the name is stored in documents, so it is bounded like a file system's.
         const characters = fileName === undefined ? 0 : codePointLength(fileName);

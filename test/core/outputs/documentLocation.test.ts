@@ -30,6 +30,11 @@ describe('blobNameProblem', () => {
     ['../b.png', /"\.\." path segment/],
     ['a/./b.png', /path segment/],
     ['a/..', /path segment/],
+    ['a\u0000b.png', /U\+0000/],
+    ['ctl\u0001', /U\+0001/],
+    ['tab\tname.png', /U\+0009/],
+    ['c1\u0081.png', /U\+0081/],
+    ['x\uFFFF', /U\+FFFF/],
   ])('%j → %p', (name, expected) => {
     const problem = blobNameProblem(name);
     if (expected === undefined) expect(problem).toBeUndefined();
