@@ -1,3 +1,4 @@
+import zlib from 'node:zlib';
 import sharp from 'sharp';
 import type { completions as Completions } from '../../src/functions/completions';
 import type { processMediaBlob as ProcessMediaBlob } from '../../src/functions/processMediaBlob';
@@ -34,6 +35,29 @@ function stillGif(side: number): Promise<Buffer> {
   return sharp({ create: { width: side, height: side, channels: 3, background: 'orange' } })
     .gif()
     .toBuffer();
+}
+
+/** A black 1-bit greyscale PNG of `side`×`side`, written by hand: tiny on disk, hundreds of megapixels. */
+function bilevelPng(side: number): Buffer {
+  const chunk = (type: string, data: Buffer): Buffer => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(zlib.crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(side, 0);
+  header.writeUInt32BE(side, 4);
+  header.set([1, 0, 0, 0, 0], 8); // bit depth 1, greyscale, deflate, adaptive filtering, not interlaced
+  const rows = Buffer.alloc(side * (1 + Math.ceil(side / 8))); // filter byte 0 and zero bits per row
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', zlib.deflateSync(rows)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 describe('MEDIA_ANIMATED_IMAGES=reject', () => {
@@ -73,6 +97,13 @@ describe('MEDIA_DECODE_MEMORY_MB', () => {
     const http = await viaHttp(gif);
     expect(http.status).toBe(413);
   });
+
+  it('takes a valid image over the 268 MP default of sharp to our own limits, not to invalid_media', async () => {
+    // 17000×17000 at 1 bit per pixel, non-interlaced: it streams row by row, so it fits the budget.
+    const document = await viaBlob('budget/bilevel.png', bilevelPng(17_000));
+    expectValidResultDocument(document);
+    expect(document).toMatchObject({ media: { width: 17_000, height: 17_000 }, sent: { downscaled: true } });
+  }, 120_000);
 
   it('decodes what fits the budget, several at once, one large one at a time', async () => {
     // 3000×3000 RGBA is 34 MiB: each goes alone through the large lane.
