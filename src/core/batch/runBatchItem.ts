@@ -1,5 +1,5 @@
 import type { CompletionOverrides } from '../completion/CompletionOverrides';
-import type { ErrorDocument, OutcomeDocument } from '../outputs/documents';
+import type { OutcomeDocument } from '../outputs/documents';
 import {
   isConfigurationFault,
   isMediaCompletionsError,
@@ -7,6 +7,7 @@ import {
 } from '../errors/MediaCompletionsError';
 import { InProgressError } from '../errors/InProgressError';
 import { isRecord } from '../json/isRecord';
+import { errorDocument } from '../outputs/errorDocument';
 import { keyOfDocumentName } from '../outputs/documentLocation';
 import type { OutputLocation } from '../outputs/OutputLocation';
 import { writeOutcomeDocument } from '../outputs/writeOutcomeDocument';
@@ -239,19 +240,14 @@ async function recordItemError(
   location: OutputLocation,
   error: { code: string; message: string },
 ): Promise<OutcomeDocument> {
-  const document: ErrorDocument = {
-    schemaVersion: 1,
-    status: 'failed',
-    source: {
-      container: message.container,
-      name: message.name,
-      etag: message.etag,
-      contentType: message.contentType,
-      size: message.size,
-    },
-    error: { ...error, retryable: false, attempts: 0 },
-    createdAt: new Date(deps.clock.now()).toISOString(),
+  const source = {
+    container: message.container,
+    name: message.name,
+    etag: message.etag,
+    contentType: message.contentType,
+    size: message.size,
   };
+  const document = errorDocument(source, { ...error, retryable: false, attempts: 0 }, deps.clock.now());
   const written = await writeOutcomeDocument(deps.blobs, location.container, location.errorName, document);
   return written === 'written' ? document : requireDocument(deps, location);
 }

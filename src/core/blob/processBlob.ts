@@ -3,12 +3,13 @@ import { complete, type CompleteDeps } from '../completion/complete';
 import type { CompletionOverrides } from '../completion/CompletionOverrides';
 import type { ErrorDocument, OutcomeDocument, ResultDocument, SourceInfo } from '../outputs/documents';
 import { isMediaCompletionsError, MediaCompletionsError } from '../errors/MediaCompletionsError';
-import { ModelCallError } from '../errors/ModelCallError';
 import { blobNameProblem } from '../outputs/blobNameProblem';
 import { claimOutput } from '../outputs/claimOutput';
 import { documentBelongsTo } from '../outputs/documentBelongsTo';
 import { defaultOutputLocation, type OutputLocation } from '../outputs/OutputLocation';
+import { errorDocument } from '../outputs/errorDocument';
 import { resultDocument } from '../outputs/resultDocument';
+import { sourceInfo } from '../outputs/sourceInfo';
 import { sourceEtagOf } from '../outputs/sourceEtagOf';
 import { writeOutcomeDocument } from '../outputs/writeOutcomeDocument';
 import { overridesFromMetadata } from '../completion/overridesFromMetadata';
@@ -63,13 +64,7 @@ export async function processBlob(deps: PipelineDeps, input: ProcessBlobInput): 
     logger.warn('Source blob no longer exists', { container: input.container, name: input.name });
     return { status: 'gone', location };
   }
-  const source: SourceInfo = {
-    container: input.container,
-    name: input.name,
-    etag: properties.etag,
-    contentType: properties.contentType ?? null,
-    size: properties.size,
-  };
+  const source = sourceInfo(input.container, input.name, properties);
 
   const existing = await readExisting(blobs, location, properties.etag, await listing);
   if (existing.outcome !== undefined) {
@@ -242,19 +237,7 @@ async function recordFailure(
   error: MediaCompletionsError,
   staleResult: JsonBlob | undefined,
 ): Promise<ProcessBlobOutcome> {
-  const document: ErrorDocument = {
-    schemaVersion: 1,
-    status: 'failed',
-    source,
-    error: {
-      code: error.code,
-      message: error.message,
-      retryable: error.retryable,
-      attempts: error instanceof ModelCallError ? error.attempts : 0,
-      ...(error.httpStatus === undefined ? {} : { httpStatus: error.httpStatus }),
-    },
-    createdAt: new Date(deps.clock.now()).toISOString(),
-  };
+  const document = errorDocument(source, error, deps.clock.now());
   const written = await writeOutcomeDocument(deps.blobs, location.container, location.errorName, document);
   if (written === 'stale') return { status: 'gone', location };
   // The invariant is one document per input: a result of an older version must go.

@@ -1,7 +1,8 @@
-import type { ErrorDocument } from '../outputs/documents';
 import type { MediaCompletionsError } from '../errors/MediaCompletionsError';
+import { errorDocument } from '../outputs/errorDocument';
 import { defaultOutputLocation, type OutputLocation } from '../outputs/OutputLocation';
 import { sourceEtagOf } from '../outputs/sourceEtagOf';
+import { sourceInfo } from '../outputs/sourceInfo';
 import { writeOutcomeDocument } from '../outputs/writeOutcomeDocument';
 import type { PipelineSettings } from '../completion/PipelineSettings';
 import type { BlobStore } from '../ports/BlobStore';
@@ -51,17 +52,9 @@ export async function recordPoisonBlob(
   }
   const result = await blobs.readJson(location.container, location.resultName);
   if (result !== undefined && sourceEtagOf(result.value) === properties.etag) return 'settled';
-  const document: ErrorDocument = {
-    schemaVersion: 1,
-    status: 'failed',
-    source: {
-      container: input.container,
-      name: input.name,
-      etag: properties.etag,
-      contentType: properties.contentType ?? null,
-      size: properties.size,
-    },
-    error: {
+  const document = errorDocument(
+    sourceInfo(input.container, input.name, properties),
+    {
       code: 'retries_exhausted',
       message:
         `Processing failed ${input.deliveries} times with transient errors; the host stopped retrying.` +
@@ -73,8 +66,8 @@ export async function recordPoisonBlob(
       retryable: true,
       attempts: input.deliveries,
     },
-    createdAt: new Date(deps.clock.now()).toISOString(),
-  };
+    deps.clock.now(),
+  );
   const written = await writeOutcomeDocument(blobs, location.container, location.errorName, document);
   if (written === 'stale') return 'superseded';
   if (written === 'duplicate') return 'settled';

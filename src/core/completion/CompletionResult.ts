@@ -22,6 +22,7 @@ export interface CompletionResult {
   /** The service's usage object, verbatim. */
   usage: unknown;
   requestId: string | null;
+  /** Model attempts, retries included. */
   attempts: number;
   /** Time spent in model calls and retry waits. */
   modelMs: number;

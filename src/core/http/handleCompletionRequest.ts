@@ -9,6 +9,7 @@ import type { MediaInfo } from '../media/MediaInfo';
 import type { MediaInput } from '../completion/prepareCompletion';
 import type { PipelineDeps } from '../blob/processBlob';
 import { resultDocument } from '../outputs/resultDocument';
+import { sourceInfo } from '../outputs/sourceInfo';
 import { startCompletionStream } from '../completion/startCompletionStream';
 import { errorAnswer } from './errorAnswer';
 import type { HttpAnswer } from './HttpAnswer';
@@ -167,13 +168,7 @@ async function readBlob(
   const bytes = await deps.blobs.download(container, name, { ifMatch: properties.etag }).catch(callersFault);
   return {
     bytes,
-    source: {
-      container,
-      name,
-      etag: properties.etag,
-      contentType: properties.contentType ?? null,
-      size: properties.size,
-    },
+    source: sourceInfo(container, name, properties),
   };
 }
 

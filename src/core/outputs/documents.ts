@@ -1,5 +1,5 @@
 import type { MediaInfo } from '../media/MediaInfo';
-import type { RequestSummary } from '../completion/RequestSummary';
+import type { CompletionResult } from '../completion/CompletionResult';
 import type { SentMedia } from '../completion/SentMedia';
 
 /**
@@ -16,7 +16,22 @@ export interface SourceInfo {
   sha256?: string;
 }
 
-export interface ResultDocument {
+/**
+ * What a completion records ({@link CompletionResult}'s fields, as documented there), for the one media item of
+ * the document.
+ */
+export interface ResultDocument extends Pick<
+  CompletionResult,
+  | 'request'
+  | 'model'
+  | 'completion'
+  | 'refusal'
+  | 'finishReason'
+  | 'filteredCategories'
+  | 'usage'
+  | 'requestId'
+  | 'attempts'
+> {
   schemaVersion: 1;
   status: 'succeeded';
   source: SourceInfo & { sha256: string };
@@ -24,19 +39,6 @@ export interface ResultDocument {
   media: MediaInfo;
   /** The media as sent to the model (dimensions after any downscaling). */
   sent: SentMedia;
-  request: RequestSummary;
-  model: string | null;
-  /** `null` when the model refused or sent no text. */
-  completion: string | null;
-  /** The model's refusal text, when it declined to answer. */
-  refusal?: string;
-  finishReason: string | null;
-  /** Categories the content filter flagged in the answer (with `finishReason: "content_filter"`). */
-  filteredCategories?: string[];
-  usage: unknown;
-  requestId: string | null;
-  /** Model attempts, retries included. */
-  attempts: number;
   timings: { downloadMs: number; modelMs: number; totalMs: number };
   createdAt: string;
 }
