@@ -1,6 +1,7 @@
+import type { KnownErrorCode } from '../errors/errorCodes';
 import { MediaCompletionsError } from '../errors/MediaCompletionsError';
 
-/** A client error of the HTTP function: permanent, mapped to its status by `httpStatusFor`. */
-export function httpError(code: string, message: string): MediaCompletionsError {
+/** A client error of an HTTP function: permanent, answered with its code's status in `ERROR_CODES`. */
+export function httpError(code: KnownErrorCode, message: string): MediaCompletionsError {
   return new MediaCompletionsError(code, message, { retryable: false });
 }
