@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import type { Sharp } from 'sharp';
 import { SharpImageConverter } from '../../src/adapters/SharpImageConverter';
-import type { ResultDocument } from '../../src/core/outputs/documents';
 import { processBlob } from '../../src/core/blob/processBlob';
 import { expectValidResultDocument } from '../support/documentSchemas';
 import { testConfig } from '../support/pipeline';
@@ -40,7 +39,7 @@ async function run(name: string, bytes: Uint8Array, downscaleImages: boolean, de
   };
   const outcome = await processBlob(deps, { container: h.input, name });
   expect(outcome.status).toBe('succeeded');
-  const document = (await h.blobs.readJson(h.output, `${name}.json`))?.value as ResultDocument;
+  const document = (await h.blobs.readJson(h.output, `${name}.json`))?.value;
   expectValidResultDocument(document);
   const received = h.emulator.stats().received.at(-1);
   return { document, received, promptTokens: received?.usage?.prompt_tokens };

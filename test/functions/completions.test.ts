@@ -261,7 +261,7 @@ describe('POST /api/completions?save=true', () => {
     expect(body.saved).toEqual({ container: h.output, name: `http/${today}/${String(body.id)}.json` });
     const saved = await h.blobs.readJson(h.output, `http/${today}/${String(body.id)}.json`);
     expectValidResultDocument(saved?.value);
-    expect(saved?.value).toMatchObject({
+    expect(saved.value).toMatchObject({
       status: 'succeeded',
       completion: body.completion,
       usage: body.usage,
@@ -328,7 +328,7 @@ describe('POST /api/completions?stream=true', () => {
     expect(lastReceived()).toMatchObject({ stream: true, usage: done.usage });
     const saved = await h.blobs.readJson(h.output, (done.saved as { name: string }).name);
     expectValidResultDocument(saved?.value);
-    expect(saved?.value).toMatchObject({ completion: streamed, usage: done.usage });
+    expect(saved.value).toMatchObject({ completion: streamed, usage: done.usage });
   });
 
   it('answers a failure before the first event with a JSON error, not a stream', async () => {

@@ -33,7 +33,7 @@ const lastReceived = () => h.emulator.stats().received.at(-1)?.media[0];
 async function viaBlob(name: string, bytes: Buffer): Promise<ResultDocument> {
   const document = await deliverToBlobTrigger(h, processMediaBlob, name, bytes);
   expectValidResultDocument(document);
-  return document as ResultDocument;
+  return document;
 }
 
 async function viaHttp(bytes: Buffer, contentType: string): Promise<Record<string, unknown>> {
