@@ -13,6 +13,8 @@ import { processBlob } from '../../../src/core/blob/processBlob';
 import { encodeImage } from '../media/fixtures';
 import { batchHarness, type BatchHarness } from '../../support/batchHarness';
 import { expectValidErrorDocument, expectValidResultDocument } from '../../support/documentSchemas';
+import { createPlannedBatch, type LocalBatchDeps } from '../../support/createPlannedBatch';
+import { takeItemMessage } from '../../support/takeItemMessage';
 
 let h: BatchHarness;
 let png: Buffer;
@@ -27,7 +29,7 @@ afterAll(async () => {
 });
 
 /** Batch deps whose queue is in memory, so a test can step through plan → items → finalize. */
-function local(deps: BatchDeps = h.batchDeps): { deps: BatchDeps; queue: MemoryWorkQueue } {
+function local(deps: BatchDeps = h.batchDeps): { deps: LocalBatchDeps; queue: MemoryWorkQueue } {
   const queue = new MemoryWorkQueue();
   return { deps: { ...deps, queue }, queue };
 }
@@ -141,13 +143,9 @@ describe('batch core', () => {
   it('counts a redelivered item once, and repairs a crash between the document and the count', async () => {
     await Promise.all(['r/1.png', 'r/2.png'].map((name) => h.blobs.upload(h.input, name, png)));
     const { deps, queue } = local();
-    const { record } = await createBatch(
-      deps,
-      parseBatchRequest({ container: h.input, prefix: 'r/' }, deps.settings),
-    );
-    await planBatchPage(deps, parseBatchMessage(queue.take(deps.batch.queues.plan), 'plan'));
-    const first = parseBatchMessage(queue.take(deps.batch.queues.item), 'item');
-    const second = parseBatchMessage(queue.take(deps.batch.queues.item), 'item');
+    const record = await createPlannedBatch(deps, { container: h.input, prefix: 'r/' });
+    const first = takeItemMessage(deps);
+    const second = takeItemMessage(deps);
 
     // A worker wrote the document, then died before counting it.
     const crashed = await processBlob(deps, {
@@ -177,16 +175,8 @@ describe('batch core', () => {
   it('cancel: items not started get batch_cancelled, in-flight ones finish, the batch ends cancelled', async () => {
     const names = await h.seed(12, png, 'c/');
     const { deps, queue } = local();
-    const { record } = await createBatch(
-      deps,
-      parseBatchRequest({ container: h.input, prefix: 'c/' }, deps.settings),
-    );
-    await planBatchPage(deps, parseBatchMessage(queue.take(deps.batch.queues.plan), 'plan'));
-    for (let n = 0; n < 4; n++) {
-      await runBatchItem(deps, parseBatchMessage(queue.take(deps.batch.queues.item), 'item'), {
-        dequeueCount: 1,
-      });
-    }
+    const record = await createPlannedBatch(deps, { container: h.input, prefix: 'c/' });
+    for (let n = 0; n < 4; n++) await runBatchItem(deps, takeItemMessage(deps), { dequeueCount: 1 });
     const calls = h.emulator.stats().byStatus['200'] ?? 0;
     const cancelling = await cancelBatch(deps, record.id);
     expect(cancelling).toMatchObject({ status: 'cancelling', cancelling_at: expect.any(Number) as number });

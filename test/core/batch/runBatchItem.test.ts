@@ -1,13 +1,11 @@
 import { MemoryWorkQueue } from '../../../src/adapters/MemoryWorkQueue';
-import { parseBatchMessage } from '../../../src/core/batch/BatchMessage';
-import { createBatch } from '../../../src/core/batch/createBatch';
 import { getBatchStatus } from '../../../src/core/batch/getBatchStatus';
-import { parseBatchRequest } from '../../../src/core/batch/parseBatchRequest';
-import { planBatchPage } from '../../../src/core/batch/planBatchPage';
 import { runBatchItem } from '../../../src/core/batch/runBatchItem';
 import { encodeImage } from '../media/fixtures';
 import { batchHarness, type BatchHarness } from '../../support/batchHarness';
 import { expectValidErrorDocument } from '../../support/documentSchemas';
+import { createPlannedBatch } from '../../support/createPlannedBatch';
+import { takeItemMessage } from '../../support/takeItemMessage';
 
 let h: BatchHarness;
 
@@ -26,13 +24,9 @@ describe('runBatchItem with transient failures', () => {
     await Promise.all(['t/1.png', 't/2.png'].map((name) => h.blobs.upload(h.input, name, png)));
     const queue = new MemoryWorkQueue();
     const deps = { ...h.batchDeps, queue };
-    const { record } = await createBatch(
-      deps,
-      parseBatchRequest({ container: h.input, prefix: 't/' }, deps.settings),
-    );
-    await planBatchPage(deps, parseBatchMessage(queue.take(deps.batch.queues.plan), 'plan'));
-    const first = parseBatchMessage(queue.take(deps.batch.queues.item), 'item');
-    const second = parseBatchMessage(queue.take(deps.batch.queues.item), 'item');
+    const record = await createPlannedBatch(deps, { container: h.input, prefix: 't/' });
+    const first = takeItemMessage(deps);
+    const second = takeItemMessage(deps);
 
     await expect(runBatchItem(deps, first, { dequeueCount: 1 })).rejects.toMatchObject({ retryable: true });
     expect(await h.blobs.readJson(h.output, `batches/${record.id}/items/t/1.png.error.json`)).toBeUndefined();

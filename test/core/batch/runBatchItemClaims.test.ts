@@ -1,14 +1,12 @@
 import { MemoryWorkQueue } from '../../../src/adapters/MemoryWorkQueue';
-import { parseBatchMessage, type ItemMessage } from '../../../src/core/batch/BatchMessage';
 import { batchPaths } from '../../../src/core/batch/batchPaths';
-import { createBatch } from '../../../src/core/batch/createBatch';
 import { getBatchStatus } from '../../../src/core/batch/getBatchStatus';
-import { parseBatchRequest } from '../../../src/core/batch/parseBatchRequest';
-import { planBatchPage } from '../../../src/core/batch/planBatchPage';
 import { runBatchItem } from '../../../src/core/batch/runBatchItem';
 import { claimBlobName } from '../../../src/core/outputs/claimBlobName';
 import { encodeImage } from '../media/fixtures';
 import { batchHarness, type BatchHarness } from '../../support/batchHarness';
+import { createPlannedBatch } from '../../support/createPlannedBatch';
+import { takeItemMessage } from '../../support/takeItemMessage';
 
 let h: BatchHarness;
 
@@ -25,12 +23,8 @@ afterAll(async () => {
 async function oneItemBatch(name: string) {
   const { etag } = await h.blobs.upload(h.input, name, await encodeImage('png', 8, 8));
   const planning = { ...h.batchDeps, queue: new MemoryWorkQueue() };
-  const { record } = await createBatch(
-    planning,
-    parseBatchRequest({ container: h.input, prefix: name }, planning.settings),
-  );
-  await planBatchPage(planning, parseBatchMessage(planning.queue.take(planning.batch.queues.plan), 'plan'));
-  const item: ItemMessage = parseBatchMessage(planning.queue.take(planning.batch.queues.item), 'item');
+  const record = await createPlannedBatch(planning, { container: h.input, prefix: name });
+  const item = takeItemMessage(planning);
   return { id: record.id, etag, item, location: batchPaths.item(h.output, record.id, name) };
 }
 

@@ -1,14 +1,12 @@
 import { MemoryWorkQueue } from '../../../src/adapters/MemoryWorkQueue';
 import { createModelGateway } from '../../../src/adapters/createModelGateway';
-import { parseBatchMessage } from '../../../src/core/batch/BatchMessage';
-import { createBatch } from '../../../src/core/batch/createBatch';
 import { getBatchStatus } from '../../../src/core/batch/getBatchStatus';
-import { parseBatchRequest } from '../../../src/core/batch/parseBatchRequest';
-import { planBatchPage } from '../../../src/core/batch/planBatchPage';
 import { runBatchItem } from '../../../src/core/batch/runBatchItem';
 import { encodeImage } from '../media/fixtures';
 import { batchHarness, type BatchHarness } from '../../support/batchHarness';
 import { testConfig } from '../../support/pipeline';
+import { createPlannedBatch } from '../../support/createPlannedBatch';
+import { takeItemMessage } from '../../support/takeItemMessage';
 
 let h: BatchHarness;
 
@@ -35,12 +33,8 @@ it('defers an item whose last delivery meets a configuration fault instead of co
   await h.blobs.upload(h.input, 'cfg/1.png', await encodeImage('png', 8, 8));
   const queue = new DelayRecordingQueue();
   const deps = { ...h.batchDeps, queue };
-  const { record } = await createBatch(
-    deps,
-    parseBatchRequest({ container: h.input, prefix: 'cfg/' }, deps.settings),
-  );
-  await planBatchPage(deps, parseBatchMessage(queue.take(deps.batch.queues.plan), 'plan'));
-  const item = parseBatchMessage(queue.take(deps.batch.queues.item), 'item');
+  const record = await createPlannedBatch(deps, { container: h.input, prefix: 'cfg/' });
+  const item = takeItemMessage(deps);
   const itemDocument = `batches/${record.id}/items/cfg/1.png`;
 
   await expect(runBatchItem(deps, item, { dequeueCount: 1 })).rejects.toMatchObject({
@@ -60,7 +54,7 @@ it('defers an item whose last delivery meets a configuration fault instead of co
 
   // The key is fixed (the app restarts with the new setting): the deferred message completes the item.
   const fixed = testConfig({ AZURE_INFERENCE_ENDPOINT: `${h.emulator.url}/models` });
-  const deferred = parseBatchMessage(queue.take(deps.batch.queues.item), 'item');
+  const deferred = takeItemMessage(deps);
   const outcome = await runBatchItem(
     { ...deps, model: await createModelGateway(fixed.inference) },
     deferred,
