@@ -1,19 +1,21 @@
 import { createHash } from 'node:crypto';
 import { complete, type CompleteDeps } from '../completion/complete';
 import type { CompletionOverrides } from '../completion/CompletionOverrides';
-import type { ErrorDocument, OutcomeDocument, ResultDocument, SourceInfo } from '../outputs/documents';
+import { overridesFromMetadata } from '../completion/overridesFromMetadata';
 import { isMediaCompletionsError, MediaCompletionsError } from '../errors/MediaCompletionsError';
 import { blobNameProblem } from '../outputs/blobNameProblem';
 import { claimOutput } from '../outputs/claimOutput';
-import { documentBelongsTo } from '../outputs/documentBelongsTo';
-import { defaultOutputLocation, type OutputLocation } from '../outputs/OutputLocation';
+import { deleteErrorDocument } from '../outputs/deleteErrorDocument';
+import type { ErrorDocument, OutcomeDocument, ResultDocument, SourceInfo } from '../outputs/documents';
 import { errorDocument } from '../outputs/errorDocument';
+import { listOutcomeNames } from '../outputs/listOutcomeNames';
+import { defaultOutputLocation, type OutputLocation } from '../outputs/OutputLocation';
+import { readOutcome } from '../outputs/readOutcome';
+import { recordFailure } from '../outputs/recordFailure';
+import { recordResult } from '../outputs/recordResult';
 import { resultDocument } from '../outputs/resultDocument';
 import { sourceInfo } from '../outputs/sourceInfo';
-import { sourceEtagOf } from '../outputs/sourceEtagOf';
-import { writeOutcomeDocument } from '../outputs/writeOutcomeDocument';
-import { overridesFromMetadata } from '../completion/overridesFromMetadata';
-import type { BlobProperties, BlobStore, JsonBlob } from '../ports/BlobStore';
+import type { BlobProperties, BlobStore } from '../ports/BlobStore';
 
 export interface PipelineDeps extends CompleteDeps {
   blobs: BlobStore;
@@ -44,7 +46,7 @@ export type ProcessBlobOutcome =
   | { status: 'gone'; location: OutputLocation };
 
 /**
- * The blob pipeline, shared by the trigger, the CLI and batch: properties → idempotency check → size cap →
+ * The blob pipeline, shared by the trigger, the CLI and batch: properties → settled already? → size cap →
  * claim → download → `complete` → result document (or error document for permanent failures) → release.
  *
  * @throws MediaCompletionsError with `retryable: true` when transient failures outlast the retry budget, or at
@@ -56,6 +58,10 @@ export async function processBlob(deps: PipelineDeps, input: ProcessBlobInput): 
   const { blobs, clock, logger, settings } = deps;
   const started = clock.now();
   const location = input.output ?? defaultOutputLocation(settings.outputContainer, input.name);
+  const gone = (code: string): ProcessBlobOutcome => {
+    logger.warn('Source blob changed during processing', { name: input.name, code });
+    return { status: 'gone', location };
+  };
   // Independent round trips: list the outcome documents while the properties are read.
   const listing = listOutcomeNames(blobs, location);
   listing.catch(() => undefined);
@@ -66,25 +72,26 @@ export async function processBlob(deps: PipelineDeps, input: ProcessBlobInput): 
   }
   const source = sourceInfo(input.container, input.name, properties);
 
-  const existing = await readExisting(blobs, location, properties.etag, await listing);
-  if (existing.outcome !== undefined) {
-    if (existing.outcome.status === 'succeeded') await deleteError(blobs, location, source);
-    logger.info('Outcome already recorded; skipping', { name: input.name, status: existing.outcome.status });
-    return { status: 'skipped', document: existing.outcome, location };
+  const existing = await readOutcome(blobs, location, source.etag, await listing);
+  if (existing.settled !== undefined) {
+    if (existing.settled.status === 'succeeded') await deleteErrorDocument(blobs, location, source);
+    logger.info('Outcome already recorded; skipping', { name: input.name, status: existing.settled.status });
+    return { status: 'skipped', document: existing.settled, location };
   }
-  const fail = (error: MediaCompletionsError): Promise<ProcessBlobOutcome> =>
-    recordFailure(deps, location, source, error, existing.result);
+  const fail = async (
+    failedSource: SourceInfo,
+    error: MediaCompletionsError,
+  ): Promise<ProcessBlobOutcome> => {
+    const document = errorDocument(failedSource, error, clock.now());
+    if ((await recordFailure(blobs, location, document, existing.result)) === 'stale') {
+      return { status: 'gone', location };
+    }
+    logger.warn('Error document written', { name: input.name, code: error.code });
+    return { status: 'failed', document, location };
+  };
 
-  const nameProblem = blobNameProblem(input.name);
-  if (nameProblem !== undefined) return fail(new MediaCompletionsError('invalid_blob_name', nameProblem));
-  if (properties.size > settings.maxBytes) {
-    return fail(
-      new MediaCompletionsError(
-        'too_large',
-        `The blob is ${properties.size} bytes; the limit is ${settings.maxBytes} bytes.`,
-      ),
-    );
-  }
+  const refusal = refusalOf(input.name, properties, settings.maxBytes);
+  if (refusal !== undefined) return fail(source, refusal);
   // The download does not depend on the claim, so both run at once; a refused claim drops the bytes.
   const download =
     input.content === undefined
@@ -93,164 +100,71 @@ export async function processBlob(deps: PipelineDeps, input: ProcessBlobInput): 
   download.catch(() => undefined);
   // A simultaneous delivery of this version (triggers deliver at least once) stops here: no second call.
   const claim = await claimOutput(deps, location, source);
-  if (claim === undefined) {
-    logger.warn('Source blob changed during processing', { name: input.name, code: 'source_changed' });
-    return { status: 'gone', location };
-  }
+  if (claim === undefined) return gone('source_changed');
   try {
-    return await produceOutcome(deps, input, { location, properties, source, existing, started, download });
+    const bytes = await download.catch(sourceGone);
+    if (typeof bytes === 'string') return gone(bytes);
+    const downloadMs = clock.now() - started;
+    const hashed = { ...source, sha256: createHash('sha256').update(bytes).digest('hex') };
+
+    const result = await complete(deps, {
+      media: [{ bytes }],
+      overrides: { ...input.overrides, ...overridesFromMetadata(properties.metadata) },
+    }).catch(inputFault);
+    if (result instanceof MediaCompletionsError) return await fail(hashed, result);
+
+    const now = clock.now();
+    const document = resultDocument(hashed, result, { downloadMs, totalMs: now - started, now });
+    const written = await recordResult(blobs, location, document, existing.result);
+    if (written === 'stale') return { status: 'gone', location };
+    logger.info('Result written', {
+      name: input.name,
+      attempts: result.attempts,
+      modelMs: result.modelMs,
+      duplicate: written === 'duplicate',
+    });
+    return { status: 'succeeded', document, location };
   } finally {
     await claim.release();
   }
 }
 
-interface Claimed {
-  location: OutputLocation;
-  properties: BlobProperties;
-  source: SourceInfo;
-  existing: Existing;
-  started: number;
-  /** The source bytes, already being downloaded (If-Match the ETag). */
-  download: Promise<Uint8Array>;
+/** Why the blob is refused before download (a name no document can have, or too many bytes), if it is. */
+function refusalOf(
+  name: string,
+  properties: BlobProperties,
+  maxBytes: number,
+): MediaCompletionsError | undefined {
+  const nameProblem = blobNameProblem(name);
+  if (nameProblem !== undefined) return new MediaCompletionsError('invalid_blob_name', nameProblem);
+  if (properties.size > maxBytes) {
+    return new MediaCompletionsError(
+      'too_large',
+      `The blob is ${properties.size} bytes; the limit is ${maxBytes} bytes.`,
+    );
+  }
+  return undefined;
 }
 
-/** Download → `complete` → result document (or error document for a permanent failure), under the claim. */
-async function produceOutcome(
-  deps: PipelineDeps,
-  input: ProcessBlobInput,
-  claimed: Claimed,
-): Promise<ProcessBlobOutcome> {
-  const { blobs, clock, logger } = deps;
-  const { location, properties, source, existing, started } = claimed;
-  let bytes: Uint8Array;
-  try {
-    bytes = await claimed.download;
-  } catch (error) {
-    if (
-      isMediaCompletionsError(error) &&
-      (error.code === 'source_changed' || error.code === 'source_not_found')
-    ) {
-      logger.warn('Source blob changed during processing', { name: input.name, code: error.code });
-      return { status: 'gone', location };
-    }
-    throw error;
+/** A download that lost its version (deleted or replaced since): its code; any other failure is rethrown. */
+function sourceGone(error: unknown): string {
+  if (
+    isMediaCompletionsError(error) &&
+    (error.code === 'source_changed' || error.code === 'source_not_found')
+  ) {
+    return error.code;
   }
-  const downloadMs = clock.now() - started;
-  const withHash = { ...source, sha256: createHash('sha256').update(bytes).digest('hex') };
-
-  let result;
-  try {
-    result = await complete(deps, {
-      media: [{ bytes }],
-      overrides: { ...input.overrides, ...overridesFromMetadata(properties.metadata) },
-    });
-  } catch (error) {
-    // Only input faults are recorded. A configuration fault (a refused credential, a missing deployment, ...)
-    // says nothing about this input: it is retryable and rethrown with no document at all, so the idempotency
-    // check above finds nothing next time and a run after the fix processes the input. A retryable error
-    // document would do the same for the check, but would leave a misleading "failed" beside every input for
-    // what is one setting, and would have to be deleted again on success.
-    if (isMediaCompletionsError(error) && !error.retryable) {
-      return recordFailure(deps, location, withHash, error, existing.result);
-    }
-    throw error;
-  }
-  const now = clock.now();
-  const document = resultDocument(withHash, result, { downloadMs, totalMs: now - started, now });
-  const written = await writeOutcomeDocument(
-    blobs,
-    location.container,
-    location.resultName,
-    document,
-    existing.result,
-  );
-  if (written === 'stale') return { status: 'gone', location };
-  await deleteError(blobs, location, source);
-  logger.info('Result written', {
-    name: input.name,
-    attempts: result.attempts,
-    modelMs: result.modelMs,
-    duplicate: written === 'duplicate',
-  });
-  return { status: 'succeeded', document, location };
-}
-
-interface Existing {
-  /** An outcome for the current source ETag that makes this run unnecessary. */
-  outcome: OutcomeDocument | undefined;
-  /** The result document as read, for a conditional replace. */
-  result: JsonBlob | undefined;
+  throw error;
 }
 
 /**
- * A result for this ETag, or a permanent error for it, settles the blob. A retryable error document (the poison
- * handler's `retries_exhausted`, which may stand for a configuration fault that is fixed since) does not: a
- * later delivery or run may succeed.
+ * Only input faults are recorded (returned here). A configuration fault (a refused credential, a missing
+ * deployment, ...) says nothing about this input: it is retryable and rethrown with no document at all, so the
+ * idempotency check finds nothing next time and a run after the fix processes the input. A retryable error
+ * document would do the same for the check, but would leave a misleading "failed" beside every input for what
+ * is one setting, and would have to be deleted again on success.
  */
-async function readExisting(
-  blobs: BlobStore,
-  location: OutputLocation,
-  etag: string,
-  present: ReadonlySet<string> | undefined,
-): Promise<Existing> {
-  const read = (name: string): Promise<JsonBlob | undefined> =>
-    present === undefined || present.has(name)
-      ? blobs.readJson(location.container, name)
-      : Promise.resolve(undefined);
-  const result = await read(location.resultName);
-  if (result !== undefined && sourceEtagOf(result.value) === etag) {
-    return { outcome: result.value as ResultDocument, result };
-  }
-  const error = await read(location.errorName);
-  if (error !== undefined && sourceEtagOf(error.value) === etag) {
-    const document = error.value as ErrorDocument;
-    if (!document.error.retryable) return { outcome: document, result };
-  }
-  return { outcome: undefined, result };
-}
-
-/**
- * Which of the two documents exist, from one listing of their common prefix: usually neither does, and one list
- * call is cheaper than two reads that fail with 404 (half the storage work of a small item). `undefined` when
- * the listing cannot tell (no common prefix, or more than one page), and both are read instead.
- */
-async function listOutcomeNames(
-  blobs: BlobStore,
-  location: OutputLocation,
-): Promise<Set<string> | undefined> {
-  const { resultName, errorName } = location;
-  let common = 0;
-  while (common < resultName.length && resultName[common] === errorName[common]) common++;
-  if (common === 0) return undefined;
-  const page = await blobs.listPage(location.container, {
-    prefix: resultName.slice(0, common),
-    pageSize: 50,
-  });
-  if (page.continuationToken !== undefined) return undefined;
-  return new Set(page.items.map((item) => item.name));
-}
-
-async function recordFailure(
-  deps: PipelineDeps,
-  location: OutputLocation,
-  source: SourceInfo,
-  error: MediaCompletionsError,
-  staleResult: JsonBlob | undefined,
-): Promise<ProcessBlobOutcome> {
-  const document = errorDocument(source, error, deps.clock.now());
-  const written = await writeOutcomeDocument(deps.blobs, location.container, location.errorName, document);
-  if (written === 'stale') return { status: 'gone', location };
-  // The invariant is one document per input: a result of an older version must go.
-  if (staleResult !== undefined && documentBelongsTo(staleResult.value, source)) {
-    await deps.blobs.deleteIfExists(location.container, location.resultName, { ifMatch: staleResult.etag });
-  }
-  deps.logger.warn('Error document written', { name: source.name, code: error.code });
-  return { status: 'failed', document, location };
-}
-
-/** The error document of this input, never another's, and only the version read (If-Match). */
-async function deleteError(blobs: BlobStore, location: OutputLocation, source: SourceInfo): Promise<void> {
-  const error = await blobs.readJson(location.container, location.errorName);
-  if (error === undefined || !documentBelongsTo(error.value, source)) return;
-  await blobs.deleteIfExists(location.container, location.errorName, { ifMatch: error.etag });
+function inputFault(error: unknown): MediaCompletionsError {
+  if (isMediaCompletionsError(error) && !error.retryable) return error;
+  throw error;
 }
