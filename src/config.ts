@@ -5,7 +5,7 @@ import type { BatchSettings } from './core/batch/BatchSettings';
 import { resolveBatchQueues } from './core/batch/resolveBatchQueues';
 import type { AnimatedImagePolicy } from './core/media/prepareImageForModel';
 import type { PipelineSettings } from './core/completion/PipelineSettings';
-import type { ImageDetail } from './core/ports/ModelGateway';
+import type { ImageDetail } from './core/completion/ImageDetail';
 import type { TokenLimitSetting } from './core/retry/TokenLimitParameter';
 
 /** A storage connection in either form the Functions host reads for a connection prefix. */

@@ -1,5 +1,5 @@
 import type { MediaInfo } from '../core/media/MediaInfo';
-import type { ImageDetail } from '../core/tokens/imageTokens';
+import type { ImageDetail } from '../core/completion/ImageDetail';
 
 /** What the emulator keeps about one media item of a request: metadata and a short hash, never the bytes. */
 export interface ReceivedMedia {

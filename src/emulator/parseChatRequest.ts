@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { MediaInfo } from '../core/media/MediaInfo';
-import type { ImageDetail } from '../core/tokens/imageTokens';
+import type { ImageDetail } from '../core/completion/ImageDetail';
 import type { ParsedChatRequest } from './ParsedChatRequest';
 import { inspectReceivedImage } from './inspectReceivedImage';
 import type { ModelProfile } from './modelProfiles';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { complete, type CompleteDeps } from '../completion/complete';
+import { completeMedia, type CompleteMediaDeps } from '../completion/completeMedia';
 import type { CompletionOverrides } from '../completion/CompletionOverrides';
 import { overridesFromMetadata } from '../completion/overridesFromMetadata';
 import { isMediaCompletionsError, MediaCompletionsError } from '../errors/MediaCompletionsError';
@@ -17,7 +17,7 @@ import { resultDocument } from '../outputs/resultDocument';
 import { sourceInfo } from '../outputs/sourceInfo';
 import type { BlobProperties, BlobStore } from '../ports/BlobStore';
 
-export interface PipelineDeps extends CompleteDeps {
+export interface PipelineDeps extends CompleteMediaDeps {
   blobs: BlobStore;
 }
 
@@ -47,7 +47,7 @@ export type ProcessBlobOutcome =
 
 /**
  * The blob pipeline, shared by the trigger, the CLI and batch: properties → settled already? → size cap →
- * claim → download → `complete` → result document (or error document for permanent failures) → release.
+ * claim → download → `completeMedia` → result document (or error document for permanent failures) → release.
  *
  * @throws MediaCompletionsError with `retryable: true` when transient failures outlast the retry budget, or at
  *   once for a configuration fault (`errorClass: 'configuration'`): no document is written, and the caller
@@ -107,7 +107,7 @@ export async function processBlob(deps: PipelineDeps, input: ProcessBlobInput): 
     const downloadMs = clock.now() - started;
     const hashed = { ...source, sha256: createHash('sha256').update(bytes).digest('hex') };
 
-    const result = await complete(deps, {
+    const result = await completeMedia(deps, {
       media: [{ bytes }],
       overrides: { ...input.overrides, ...overridesFromMetadata(properties.metadata) },
     }).catch(inputFault);

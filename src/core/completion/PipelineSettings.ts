@@ -1,5 +1,5 @@
 import type { AnimatedImagePolicy } from '../media/prepareImageForModel';
-import type { ImageDetail } from '../ports/ModelGateway';
+import type { ImageDetail } from './ImageDetail';
 import type { TokenLimitSetting } from '../retry/TokenLimitParameter';
 
 export interface RetrySettings {

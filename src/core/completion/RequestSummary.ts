@@ -1,4 +1,4 @@
-import type { ImageDetail } from '../ports/ModelGateway';
+import type { ImageDetail } from './ImageDetail';
 
 /** What was asked of the model, as recorded in the result document (never the media itself). */
 export interface RequestSummary {

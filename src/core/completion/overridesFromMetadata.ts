@@ -2,7 +2,7 @@ import type { CompletionOverrides } from './CompletionOverrides';
 
 /**
  * Reads the override keys `prompt`, `system`, `detail`, `max_tokens` and `model` from blob metadata. Metadata
- * names are case-insensitive in Azure Storage, so the lookup is too. Values are validated later, by `complete`.
+ * names are case-insensitive in Azure Storage, so the lookup is too. Values are validated later, by `completeMedia`.
  */
 export function overridesFromMetadata(metadata: Readonly<Record<string, string>>): CompletionOverrides {
   const lower = new Map(Object.entries(metadata).map(([key, value]) => [key.toLowerCase(), value]));

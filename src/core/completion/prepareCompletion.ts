@@ -21,7 +21,7 @@ export interface MediaInput {
   info?: MediaInfo;
 }
 
-export interface CompleteInput {
+export interface CompleteMediaInput {
   /** Inline media, or (HTTP only) https images the service fetches itself. */
   media: readonly (MediaInput | ImageUrlInput)[];
   overrides?: CompletionOverrides;
@@ -51,7 +51,7 @@ export interface PreparedCompletion {
  */
 export async function prepareCompletion(
   deps: PrepareCompletionDeps,
-  input: CompleteInput,
+  input: CompleteMediaInput,
 ): Promise<PreparedCompletion> {
   const { settings } = deps;
   const items = input.media.map((item) => (isImageUrl(item) ? item : inspectItem(item, settings.maxBytes)));

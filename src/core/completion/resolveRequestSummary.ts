@@ -3,7 +3,7 @@ import type { CompletionOverrides } from './CompletionOverrides';
 import { MediaCompletionsError } from '../errors/MediaCompletionsError';
 import type { MediaInfo } from '../media/MediaInfo';
 import type { PipelineSettings } from './PipelineSettings';
-import type { ImageDetail } from '../ports/ModelGateway';
+import type { ImageDetail } from './ImageDetail';
 import type { RequestSummary } from './RequestSummary';
 
 /** The SDK's default version; audio input needs the newer one. */

@@ -1,9 +1,9 @@
-import type { CompleteDeps } from './complete';
+import type { CompleteMediaDeps } from './completeMedia';
 import type { CompletionStreamEvent } from './CompletionStreamEvent';
 import { filteredCategories } from './filteredCategories';
 import { isRecord } from '../json/isRecord';
 import type { MediaInfo } from '../media/MediaInfo';
-import { prepareCompletion, type CompleteInput } from './prepareCompletion';
+import { prepareCompletion, type CompleteMediaInput } from './prepareCompletion';
 import type { RequestSummary } from './RequestSummary';
 import { breakerOpenError, retryModelCall } from '../retry/callModelWithRetry';
 import type { SentMedia } from './SentMedia';
@@ -21,14 +21,14 @@ export interface CompletionStream {
 }
 
 /**
- * `complete` with the answer streamed: the same checks and request, and the same retry policy up to the first
+ * `completeMedia` with the answer streamed: the same checks and request, and the same retry policy up to the first
  * byte of a 2xx answer. After that nothing is retried, since deltas may already have been relayed.
  *
- * @throws the same errors as `complete`, before any event.
+ * @throws the same errors as `completeMedia`, before any event.
  */
 export async function startCompletionStream(
-  deps: CompleteDeps,
-  input: CompleteInput,
+  deps: CompleteMediaDeps,
+  input: CompleteMediaInput,
 ): Promise<CompletionStream> {
   const completeStream = deps.model.completeStream?.bind(deps.model);
   if (completeStream === undefined) {

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { complete } from '../completion/complete';
+import { completeMedia } from '../completion/completeMedia';
 import type { CompletionResult } from '../completion/CompletionResult';
 import type { CompletionStreamEvent } from '../completion/CompletionStreamEvent';
 import type { SourceInfo } from '../outputs/documents';
@@ -44,7 +44,7 @@ interface Resolved {
 }
 
 /**
- * POST /api/completions on the shared core: parse, resolve blob references, then `complete` (or
+ * POST /api/completions on the shared core: parse, resolve blob references, then `completeMedia` (or
  * `startCompletionStream` with `?stream=true`) under the HTTP time budget; `?save=true` also writes the result
  * document to `<output container>/http/<yyyy-mm-dd>/<id>.json`. Every failure becomes
  * `errorAnswer`; nothing of the payload or the key is
@@ -77,7 +77,7 @@ export async function handleCompletionRequest(
         events: sse(deps, { id, started, readMs, parsed, resolved }, stream, stream.events),
       };
     }
-    const result = await complete(budgeted, input);
+    const result = await completeMedia(budgeted, input);
     return {
       status: 200,
       headers: {},

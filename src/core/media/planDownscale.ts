@@ -1,4 +1,4 @@
-import type { ImageDetail } from '../ports/ModelGateway';
+import type { ImageDetail } from '../completion/ImageDetail';
 import { imageTokens } from '../tokens/imageTokens';
 
 export interface ImageSize {

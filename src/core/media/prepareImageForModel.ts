@@ -1,7 +1,7 @@
 import type { MediaItem } from '../completion/buildChatRequest';
 import { MediaCompletionsError } from '../errors/MediaCompletionsError';
 import type { ImageConverter, ImageProbe } from '../ports/ImageConverter';
-import type { ImageDetail } from '../ports/ModelGateway';
+import type { ImageDetail } from '../completion/ImageDetail';
 import type { SentMedia } from '../completion/SentMedia';
 import { inspectMedia } from './inspectMedia';
 import type { ImageFormat, ImageInfo, SendableImageFormat } from './MediaInfo';

@@ -58,7 +58,7 @@ export async function claimOutput(
   };
   const take: UpdateStep<OutputClaim> = {
     write: claim,
-    written: (etag) => holding(deps, location.container, name, etag),
+    written: (etag) => heldClaim(deps, location.container, name, etag),
   };
   return updateJsonBlob<OutputClaim | undefined>(
     blobs,
@@ -113,7 +113,7 @@ function iso(time: number): string {
   return new Date(time).toISOString();
 }
 
-function holding(deps: ClaimOutputDeps, container: string, name: string, etag: string): OutputClaim {
+function heldClaim(deps: ClaimOutputDeps, container: string, name: string, etag: string): OutputClaim {
   return {
     release: async () => {
       try {

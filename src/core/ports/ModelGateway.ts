@@ -1,6 +1,5 @@
+import type { ImageDetail } from '../completion/ImageDetail';
 import type { TokenLimitName } from '../retry/TokenLimitParameter';
-
-export type ImageDetail = 'auto' | 'low' | 'high';
 
 /**
  * Media parts carry raw bytes: turning them into `data:<mime>;base64,...` or `input_audio.data` is the gateway's

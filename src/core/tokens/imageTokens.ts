@@ -1,4 +1,4 @@
-export type ImageDetail = 'auto' | 'low' | 'high';
+import type { ImageDetail } from '../completion/ImageDetail';
 
 export interface ImageTokenOptions {
   /** Tokens every image costs, and all a low-detail image costs. GPT-4o: 85; GPT-4o mini: 2833. */

@@ -6,16 +6,16 @@ import type { AudioConverter } from '../ports/AudioConverter';
 import type { ImageConverter } from '../ports/ImageConverter';
 import type { Logger } from '../ports/Logger';
 import type { ModelGateway } from '../ports/ModelGateway';
-import { prepareCompletion, type CompleteInput } from './prepareCompletion';
+import { prepareCompletion, type CompleteMediaInput } from './prepareCompletion';
 import { breakerOpenError, callModelWithRetry } from '../retry/callModelWithRetry';
 import type { ModelCircuitBreaker } from '../retry/ModelCircuitBreaker';
 import type { TokenLimitParameter } from '../retry/TokenLimitParameter';
 import { filteredCategories } from './filteredCategories';
 import { isRecord } from '../json/isRecord';
 
-export type { CompleteInput, MediaInput } from './prepareCompletion';
+export type { CompleteMediaInput, MediaInput } from './prepareCompletion';
 
-export interface CompleteDeps {
+export interface CompleteMediaDeps {
   model: ModelGateway;
   clock: Clock;
   logger: Logger;
@@ -44,7 +44,10 @@ export interface CompleteDeps {
  *   permanent code such as `content_filter`, or `rate_limited` / `model_unavailable` / `timeout` /
  *   `network_error` with `retryable: true` when the budget ran out).
  */
-export async function complete(deps: CompleteDeps, input: CompleteInput): Promise<CompletionResult> {
+export async function completeMedia(
+  deps: CompleteMediaDeps,
+  input: CompleteMediaInput,
+): Promise<CompletionResult> {
   // While the breaker is open no request can go out: spare the preparation (image conversion, encoding).
   const blocked = deps.breaker?.blocking();
   if (blocked !== undefined) throw breakerOpenError(blocked);

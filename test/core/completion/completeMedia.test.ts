@@ -1,4 +1,4 @@
-import { complete } from '../../../src/core/completion/complete';
+import { completeMedia } from '../../../src/core/completion/completeMedia';
 import { pipelineHarness, type PipelineHarness } from '../../support/pipelineHarness';
 import { encodeImage, wav } from '../media/fixtures';
 
@@ -8,10 +8,10 @@ afterEach(async () => {
   await h.close();
 });
 
-describe('complete (the HTTP entry point) with the emulator', () => {
+describe('completeMedia (the HTTP entry point) with the emulator', () => {
   it('sends several images when the limit allows, in order, with the request summary', async () => {
     h = await pipelineHarness({}, { MEDIA_MAX_IMAGES_PER_REQUEST: '2' });
-    const result = await complete(h.deps, {
+    const result = await completeMedia(h.deps, {
       media: [{ bytes: await encodeImage('png', 10, 20) }, { bytes: await encodeImage('webp', 30, 40) }],
       overrides: { prompt: 'Compare them.', system: 'Be brief.', maxTokens: 100 },
     });
@@ -42,13 +42,13 @@ describe('complete (the HTTP entry point) with the emulator', () => {
     const media = await Promise.all(
       kinds.map(async (kind) => ({ bytes: kind === 'wav' ? wav() : await encodeImage('png', 4, 4) })),
     );
-    await expect(complete(h.deps, { media })).rejects.toMatchObject({ code, retryable: false });
+    await expect(completeMedia(h.deps, { media })).rejects.toMatchObject({ code, retryable: false });
     expect(h.emulator.stats().chatCompletions).toBe(0);
   });
 
   it('abandons an attempt that hangs after the per-attempt timeout and retries it', async () => {
     h = await pipelineHarness({ faults: ['hang'] }, { MEDIA_ATTEMPT_TIMEOUT_MS: '300' });
-    const result = await complete(h.deps, { media: [{ bytes: await encodeImage('png', 4, 4) }] });
+    const result = await completeMedia(h.deps, { media: [{ bytes: await encodeImage('png', 4, 4) }] });
     expect(result.attempts).toBe(2);
     expect(h.deps.logger.entries.some((entry) => entry.fields?.code === 'timeout')).toBe(true);
   });
@@ -56,7 +56,7 @@ describe('complete (the HTTP entry point) with the emulator', () => {
   it('is refused with unauthorized, not retried, when the key is wrong', async () => {
     h = await pipelineHarness({ key: 'the-right-key' });
     await expect(
-      complete(h.deps, { media: [{ bytes: await encodeImage('png', 4, 4) }] }),
+      completeMedia(h.deps, { media: [{ bytes: await encodeImage('png', 4, 4) }] }),
     ).rejects.toMatchObject({
       code: 'unauthorized',
       httpStatus: 401,
