@@ -9,15 +9,15 @@ import { runCliCommand } from '../support/runCliCommand';
 import { functionsHarness, type FunctionsHarness } from '../support/functionsHarness';
 import { testConnectionString, uniqueName } from '../support/storage';
 
-let h: FunctionsHarness;
+let harness: FunctionsHarness;
 const queue = uniqueName('cq');
 
 beforeAll(async () => {
-  h = await functionsHarness({ faults: ['503'] }, { MEDIA_BATCH_QUEUE: queue });
+  harness = await functionsHarness({ faults: ['503'] }, { MEDIA_BATCH_QUEUE: queue });
 });
 
 afterAll(async () => {
-  await h.close();
+  await harness.close();
 });
 
 function runCli(...args: string[]): Promise<{ output: string; exitCode: number }> {
@@ -26,11 +26,11 @@ function runCli(...args: string[]): Promise<{ output: string; exitCode: number }
 
 describe('media-completions batch', () => {
   it('runs a batch in-process over good and bad files and prints the id and a summary', async () => {
-    await h.blobs.upload(h.input, 'cli/a.png', await encodeImage('png', 20, 20));
-    await h.blobs.upload(h.input, 'cli/b.jpg', await encodeImage('jpeg', 20, 20));
-    await h.blobs.upload(h.input, 'cli/c.wav', wav({ seconds: 0.5 }));
-    await h.blobs.upload(h.input, 'cli/notes.txt', Buffer.from('plain text'));
-    await h.blobs.upload(h.input, 'cli/empty.png', new Uint8Array(0));
+    await harness.blobs.upload(harness.input, 'cli/a.png', await encodeImage('png', 20, 20));
+    await harness.blobs.upload(harness.input, 'cli/b.jpg', await encodeImage('jpeg', 20, 20));
+    await harness.blobs.upload(harness.input, 'cli/c.wav', wav({ seconds: 0.5 }));
+    await harness.blobs.upload(harness.input, 'cli/notes.txt', Buffer.from('plain text'));
+    await harness.blobs.upload(harness.input, 'cli/empty.png', new Uint8Array(0));
     const { output, exitCode } = await runCli(
       '--prefix',
       'cli/',
@@ -45,13 +45,13 @@ describe('media-completions batch', () => {
     expect(output).toContain(`Batch ${id ?? ''}: completed`);
     expect(output).toContain('Requests: 5 total, 3 completed, 2 failed');
     expect(output).toMatch(/Tokens: \d+ prompt, \d+ completion, \d+ total/);
-    expect(output).toContain(`Results: ${h.output}/batches/${id}/results.jsonl`);
-    const results = Buffer.from(await h.blobs.download(h.output, `batches/${id}/results.jsonl`)).toString(
-      'utf8',
-    );
-    const errors = Buffer.from(await h.blobs.download(h.output, `batches/${id}/errors.jsonl`)).toString(
-      'utf8',
-    );
+    expect(output).toContain(`Results: ${harness.output}/batches/${id}/results.jsonl`);
+    const results = Buffer.from(
+      await harness.blobs.download(harness.output, `batches/${id}/results.jsonl`),
+    ).toString('utf8');
+    const errors = Buffer.from(
+      await harness.blobs.download(harness.output, `batches/${id}/errors.jsonl`),
+    ).toString('utf8');
     expect(results.trim().split('\n')).toHaveLength(3);
     expect(errors.trim().split('\n')).toHaveLength(2);
 
@@ -64,7 +64,11 @@ describe('media-completions batch', () => {
     expect(again.output).toContain(`Batch ${id} (existing; pass --force for a new run)`);
 
     // `batch results` downloads both files, and an outputs.* file next to them, under their own names.
-    await h.blobs.upload(h.output, `batches/${id}/outputs.csv`, Buffer.from('custom_id,completion\n'));
+    await harness.blobs.upload(
+      harness.output,
+      `batches/${id}/outputs.csv`,
+      Buffer.from('custom_id,completion\n'),
+    );
     const dir = mkdtempSync(path.join(tmpdir(), 'mc-results-'));
     const downloaded = await runCli('results', id ?? '', '--out', dir);
     expect(downloaded.exitCode).toBe(0);
@@ -81,7 +85,9 @@ describe('media-completions batch', () => {
     try {
       const empty = await runCli('--prefix', 'nothing-here/');
       expect(empty.output).not.toContain('Batch batch_');
-      expect(stderr.text()).toContain(`Warning: no blobs in ${h.input}/nothing-here/*; nothing to process`);
+      expect(stderr.text()).toContain(
+        `Warning: no blobs in ${harness.input}/nothing-here/*; nothing to process`,
+      );
       expect(stderr.text()).toContain('No batch was created.');
       await runCli('--container', 'no-such-container', '--enqueue');
       expect(stderr.text()).toContain('Warning: container no-such-container does not exist');
@@ -91,14 +97,14 @@ describe('media-completions batch', () => {
   });
 
   it('results refuses a batch that has not finished', async () => {
-    await h.blobs.upload(h.input, 'pending/a.png', await encodeImage('png', 4, 4));
+    await harness.blobs.upload(harness.input, 'pending/a.png', await encodeImage('png', 4, 4));
     const { output } = await runCli('--prefix', 'pending/', '--enqueue');
     const id = /Batch (batch_[0-9a-f]{24}) submitted/.exec(output)?.[1] ?? '';
     await expect(runCli('results', id)).rejects.toThrow(`Batch ${id} is validating`);
   });
 
   it('--enqueue submits the batch to the app through the plan queue', async () => {
-    await h.blobs.upload(h.input, 'enq/a.png', await encodeImage('png', 4, 4));
+    await harness.blobs.upload(harness.input, 'enq/a.png', await encodeImage('png', 4, 4));
     const { output } = await runCli('--prefix', 'enq/', '--enqueue');
     const id = /Batch (batch_[0-9a-f]{24}) submitted/.exec(output)?.[1];
     expect(id).toBeDefined();

@@ -4,14 +4,14 @@ import { builtCli } from '../support/builtCli';
 import { functionsHarness, type FunctionsHarness } from '../support/functionsHarness';
 import { uniqueName } from '../support/storage';
 
-let h: FunctionsHarness;
+let harness: FunctionsHarness;
 
 beforeAll(async () => {
-  h = await functionsHarness({}, { MEDIA_BATCH_QUEUE: uniqueName('wq') });
+  harness = await functionsHarness({}, { MEDIA_BATCH_QUEUE: uniqueName('wq') });
 });
 
 afterAll(async () => {
-  await h.close();
+  await harness.close();
 });
 
 describe('media-completions batch worker', () => {

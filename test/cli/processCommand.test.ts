@@ -7,15 +7,15 @@ import { captureStderr } from '../support/captureStderr';
 import { runCliCommand } from '../support/runCliCommand';
 import { functionsHarness, type FunctionsHarness } from '../support/functionsHarness';
 
-let h: FunctionsHarness;
+let harness: FunctionsHarness;
 
 beforeAll(async () => {
   // The same settings-in-process.env setup the Functions host uses; the CLI reads them through loadConfig.
-  h = await functionsHarness({ faults: ['ok', 'ok', '503', '503'] }, { MEDIA_RETRY_MAX_ATTEMPTS: '2' });
+  harness = await functionsHarness({ faults: ['ok', 'ok', '503', '503'] }, { MEDIA_RETRY_MAX_ATTEMPTS: '2' });
 });
 
 afterAll(async () => {
-  await h.close();
+  await harness.close();
 });
 
 function runCli(...args: string[]): Promise<{ output: string; exitCode: number }> {
@@ -41,17 +41,17 @@ describe('media-completions process', () => {
       /Model: .+\nUsage:\n {2}Prompt tokens: \d+\n {2}Completion tokens: \d+\n {2}Total tokens: \d+/,
     );
     expect(output).toContain(`ERROR unsupported_media_type`);
-    expect(output).toContain(`${h.output}/local/notes.txt.error.json`);
+    expect(output).toContain(`${harness.output}/local/notes.txt.error.json`);
     expect(output).toContain(
       '3 input(s): 2 succeeded, 0 already done, 1 failed (error documents), 0 not finished.',
     );
-    expect((await h.blobs.readJson(h.output, 'local/pic.jpg.json'))?.value).toMatchObject({
+    expect((await harness.blobs.readJson(harness.output, 'local/pic.jpg.json'))?.value).toMatchObject({
       status: 'succeeded',
     });
   });
 
   it('walks a container by prefix, skips what is done, and exits 1 when an input is left unfinished', async () => {
-    await h.blobs.upload(h.input, 'later/new.png', await encodeImage('png', 3, 3));
+    await harness.blobs.upload(harness.input, 'later/new.png', await encodeImage('png', 3, 3));
     const { output, exitCode } = await runCli('--prefix', 'l', '--concurrency', '1');
     expect(output).toContain('already processed');
     expect(output).toContain('NOT FINISHED');
@@ -70,7 +70,7 @@ describe('media-completions process', () => {
     );
     expect(exitCode).toBe(0);
     expect(output).toMatch(/^ASSISTANT: /m);
-    expect((await h.blobs.readJson(h.output, 'options/opt.png.json'))?.value).toMatchObject({
+    expect((await harness.blobs.readJson(harness.output, 'options/opt.png.json'))?.value).toMatchObject({
       request: { prompt: 'Count the pixels.', systemPrompt: 'Be terse.', detail: 'low', maxTokens: 7 },
     });
   });
@@ -90,7 +90,9 @@ describe('media-completions process', () => {
       const { output, exitCode } = await runCli('--prefix', 'nothing-here/');
       expect(exitCode).toBe(0);
       expect(output).not.toContain('0 input(s)');
-      expect(stderr.text()).toContain(`Warning: no blobs in ${h.input}/nothing-here/*; nothing to process`);
+      expect(stderr.text()).toContain(
+        `Warning: no blobs in ${harness.input}/nothing-here/*; nothing to process`,
+      );
     } finally {
       stderr.restore();
     }

@@ -3,19 +3,19 @@ import { encodeImage } from '../core/media/fixtures';
 import { builtCli } from '../support/builtCli';
 import { functionsHarness, type FunctionsHarness } from '../support/functionsHarness';
 
-let h: FunctionsHarness;
+let harness: FunctionsHarness;
 
 beforeAll(async () => {
   // The model answers only after a minute: every input the run starts is still in flight at the signal.
-  h = await functionsHarness({ latencyMs: 60_000 });
+  harness = await functionsHarness({ latencyMs: 60_000 });
 });
 
 afterAll(async () => {
-  await h.close();
+  await harness.close();
 });
 
 async function claims(): Promise<string[]> {
-  return (await h.blobs.listPage(h.output, { prefix: 'claims/' })).items.map((item) => item.name);
+  return (await harness.blobs.listPage(harness.output, { prefix: 'claims/' })).items.map((item) => item.name);
 }
 
 /** Runs `media-completions process` as its own OS process and sends it `signal` once it holds claims. */
@@ -58,7 +58,7 @@ describe('media-completions process, interrupted', () => {
       const prefix = `${signal.toLowerCase()}/`;
       const png = await encodeImage('png', 6, 6);
       await Promise.all(
-        Array.from({ length: 5 }, (_, n) => h.blobs.upload(h.input, `${prefix}${n}.png`, png)),
+        Array.from({ length: 5 }, (_, n) => harness.blobs.upload(harness.input, `${prefix}${n}.png`, png)),
       );
       const { code, stdout } = await interrupted(prefix, signal);
       expect(code).toBe(exitCode);

@@ -162,12 +162,12 @@ const STREAMED_REFUSAL = [
   chunk([], { usage: USAGE_WITH_DETAILS }),
 ];
 
-let h: PipelineHarness;
+let harness: PipelineHarness;
 let server: RawModelServer | undefined;
 const servers: RawModelServer[] = [];
 
 beforeAll(async () => {
-  h = await pipelineHarness();
+  harness = await pipelineHarness();
 });
 
 afterEach(async () => {
@@ -176,7 +176,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await h.close();
+  await harness.close();
 });
 
 /** The harness's deps with the real SDK adapter pointed at a server answering `answers`. */
@@ -185,16 +185,21 @@ async function against(answers: RawAnswer[], env: Record<string, string> = {}) {
   servers.push(server);
   const config = testConfig({ AZURE_INFERENCE_ENDPOINT: `${server.url}/models`, ...env });
   return {
-    ...h.deps,
+    ...harness.deps,
     model: await createModelGateway(config.inference),
-    settings: { ...h.deps.settings, ...config.pipeline, inputContainer: h.input, outputContainer: h.output },
+    settings: {
+      ...harness.deps.settings,
+      ...config.pipeline,
+      inputContainer: harness.input,
+      outputContainer: harness.output,
+    },
   };
 }
 
 async function httpJson(deps: Awaited<ReturnType<typeof against>>, stream = false) {
   const png = await encodeImage('png', 8, 8);
   return handleCompletionRequest(
-    { ...deps, http: { ...h.config.http }, newId: () => 'shape-id' },
+    { ...deps, http: { ...harness.config.http }, newId: () => 'shape-id' },
     {
       headers: new Headers({ 'content-type': 'image/png' }),
       query: new URLSearchParams({ prompt: 'Describe', ...(stream ? { stream: 'true' } : {}) }),
@@ -219,10 +224,10 @@ describe.each([
   it('is recorded as a refusal in the result document, never as an empty completion', async () => {
     const deps = await against([refusalAnswer(content)]);
     const name = `refused-${_name}.png`;
-    await h.blobs.upload(h.input, name, await encodeImage('png', 8, 8));
-    const outcome = await processBlob(deps, { container: h.input, name });
+    await harness.blobs.upload(harness.input, name, await encodeImage('png', 8, 8));
+    const outcome = await processBlob(deps, { container: harness.input, name });
     expect(outcome.status).toBe('succeeded');
-    const document = (await h.blobs.readJson(h.output, `${name}.json`))?.value;
+    const document = (await harness.blobs.readJson(harness.output, `${name}.json`))?.value;
     expect(document).toMatchObject({
       completion: null,
       refusal: REFUSAL,
@@ -245,9 +250,9 @@ describe.each([
 
 it('a 200 that ends with content_filter records the flagged categories and the billed usage verbatim', async () => {
   const deps = await against([CONTENT_FILTER_200]);
-  await h.blobs.upload(h.input, 'filtered.png', await encodeImage('png', 8, 8));
-  await processBlob(deps, { container: h.input, name: 'filtered.png' });
-  const document = (await h.blobs.readJson(h.output, 'filtered.png.json'))?.value;
+  await harness.blobs.upload(harness.input, 'filtered.png', await encodeImage('png', 8, 8));
+  await processBlob(deps, { container: harness.input, name: 'filtered.png' });
+  const document = (await harness.blobs.readJson(harness.output, 'filtered.png.json'))?.value;
   expect(document).toMatchObject({
     status: 'succeeded',
     completion: null,

@@ -80,33 +80,33 @@ describe('per-blob overrides cannot exceed the configured caps', () => {
 });
 
 describe('caps through the real pipeline (Azurite, emulator)', () => {
-  let h: PipelineHarness;
+  let harness: PipelineHarness;
 
   beforeAll(async () => {
-    h = await pipelineHarness({}, CAPS);
+    harness = await pipelineHarness({}, CAPS);
   });
 
   afterAll(async () => {
-    await h.close();
+    await harness.close();
   });
 
   it('values exactly at the caps are sent as asked; one past them is refused with no model call', async () => {
     const image = png(4, 4);
-    await h.blobs.upload(h.input, 'at-cap.png', image, {
+    await harness.blobs.upload(harness.input, 'at-cap.png', image, {
       metadata: { max_tokens: '1000', prompt: 'p'.repeat(300), model: 'gpt-4o-mini' },
     });
-    await h.blobs.upload(h.input, 'past-cap.png', image, {
+    await harness.blobs.upload(harness.input, 'past-cap.png', image, {
       metadata: { max_tokens: '1001', prompt: 'p'.repeat(300), model: 'gpt-4o-mini' },
     });
-    const atCap = await processBlob(h.deps, { container: h.input, name: 'at-cap.png' });
+    const atCap = await processBlob(harness.deps, { container: harness.input, name: 'at-cap.png' });
     expect(atCap).toMatchObject({
       status: 'succeeded',
       document: { request: { maxTokens: 1000, model: 'gpt-4o-mini', prompt: 'p'.repeat(300) } },
     });
-    const calls = h.emulator.stats().chatCompletions;
+    const calls = harness.emulator.stats().chatCompletions;
     expect(calls).toBe(1);
-    const pastCap = await processBlob(h.deps, { container: h.input, name: 'past-cap.png' });
+    const pastCap = await processBlob(harness.deps, { container: harness.input, name: 'past-cap.png' });
     expect(pastCap).toMatchObject({ status: 'failed', document: { error: { code: 'invalid_override' } } });
-    expect(h.emulator.stats().chatCompletions).toBe(calls);
+    expect(harness.emulator.stats().chatCompletions).toBe(calls);
   });
 });

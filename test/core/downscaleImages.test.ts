@@ -7,14 +7,14 @@ import { expectValidResultDocument } from '../support/documentSchemas';
 import { testConfig } from '../support/pipeline';
 import { pipelineHarness, type PipelineHarness } from '../support/pipelineHarness';
 
-let h: PipelineHarness;
+let harness: PipelineHarness;
 
 beforeAll(async () => {
-  h = await pipelineHarness();
+  harness = await pipelineHarness();
 });
 
 afterAll(async () => {
-  await h.close();
+  await harness.close();
 });
 
 /** Noise compresses badly, like the fine detail of a photo. */
@@ -31,17 +31,17 @@ function photo(width: number, height: number): Sharp {
 }
 
 async function run(name: string, bytes: Uint8Array, downscaleImages: boolean, detail = 'auto') {
-  await h.blobs.upload(h.input, name, bytes, { metadata: { detail } });
+  await harness.blobs.upload(harness.input, name, bytes, { metadata: { detail } });
   const deps = {
-    ...h.deps,
-    images: new SharpImageConverter(h.deps.settings.imageDecode),
-    settings: { ...h.deps.settings, downscaleImages },
+    ...harness.deps,
+    images: new SharpImageConverter(harness.deps.settings.imageDecode),
+    settings: { ...harness.deps.settings, downscaleImages },
   };
-  const outcome = await processBlob(deps, { container: h.input, name });
+  const outcome = await processBlob(deps, { container: harness.input, name });
   expect(outcome.status).toBe('succeeded');
-  const document = (await h.blobs.readJson(h.output, `${name}.json`))?.value;
+  const document = (await harness.blobs.readJson(harness.output, `${name}.json`))?.value;
   expectValidResultDocument(document);
-  const received = h.emulator.stats().received.at(-1);
+  const received = harness.emulator.stats().received.at(-1);
   return { document, received, promptTokens: received?.usage?.prompt_tokens };
 }
 

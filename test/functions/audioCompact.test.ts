@@ -6,16 +6,16 @@ import { makeAudio } from '../support/makeAudio';
 import { testConfig } from '../support/pipeline';
 import { deliverBlob } from '../support/deliverBlob';
 
-let h: FunctionsHarness;
+let harness: FunctionsHarness;
 let processMediaBlob: typeof ProcessMediaBlob;
 
 beforeAll(async () => {
-  h = await functionsHarness({}, { MEDIA_AUDIO_COMPACT: 'true' });
+  harness = await functionsHarness({}, { MEDIA_AUDIO_COMPACT: 'true' });
   ({ processMediaBlob } = await import('../../src/functions/processMediaBlob'));
 });
 
 afterAll(async () => {
-  await h.close();
+  await harness.close();
 });
 
 interface Result {
@@ -25,8 +25,8 @@ interface Result {
 }
 
 async function resultOf(name: string, bytes: Buffer): Promise<Result> {
-  await deliverBlob(h, processMediaBlob, name, bytes);
-  const document = (await h.blobs.readJson(h.output, `${name}.json`))?.value;
+  await deliverBlob(harness, processMediaBlob, name, bytes);
+  const document = (await harness.blobs.readJson(harness.output, `${name}.json`))?.value;
   expectValidResultDocument(document);
   return document as Result;
 }
@@ -41,7 +41,7 @@ describe('MEDIA_AUDIO_COMPACT=true', () => {
       sent: { sampleRate: 24000, channels: 2, converted: true, from: 'wav (48000 Hz)' },
     });
     expect(compact.sent.bytes).toBeLessThan(studio.length / 2 + 100);
-    expect(h.emulator.stats().received.at(-1)?.media[0]).toMatchObject({
+    expect(harness.emulator.stats().received.at(-1)?.media[0]).toMatchObject({
       mimeType: 'audio/wav',
       durationSeconds: 2,
     });

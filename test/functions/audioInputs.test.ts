@@ -8,27 +8,27 @@ import { deliverToBlobTrigger } from '../support/deliverToBlobTrigger';
 import { functionsHarness, type FunctionsHarness } from '../support/functionsHarness';
 import { makeAudio, type AudioKind } from '../support/makeAudio';
 
-let h: FunctionsHarness;
+let harness: FunctionsHarness;
 let processMediaBlob: typeof ProcessMediaBlob;
 let completions: typeof Completions;
 
 beforeAll(async () => {
-  h = await functionsHarness();
+  harness = await functionsHarness();
   ({ processMediaBlob } = await import('../../src/functions/processMediaBlob'));
   ({ completions } = await import('../../src/functions/completions'));
 });
 
 afterAll(async () => {
-  await h.close();
+  await harness.close();
 });
 
 /** Uploads a blob and invokes the trigger as the host does. */
 async function deliver(name: string, bytes: Buffer): Promise<void> {
-  await deliverToBlobTrigger(h, processMediaBlob, name, bytes);
+  await deliverToBlobTrigger(harness, processMediaBlob, name, bytes);
 }
 
-const read = async (name: string) => (await h.blobs.readJson(h.output, name))?.value;
-const lastReceived = () => h.emulator.stats().received.at(-1);
+const read = async (name: string) => (await harness.blobs.readJson(harness.output, name))?.value;
+const lastReceived = () => harness.emulator.stats().received.at(-1);
 const sha8 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex').slice(0, 8);
 
 interface ResultShape {
@@ -127,13 +127,13 @@ describe('audio users have, through the blob trigger: converted to PCM16 WAV and
   });
 
   it('refuses a corrupt container as invalid_media with no model call', async () => {
-    const calls = h.emulator.stats().chatCompletions;
+    const calls = harness.emulator.stats().chatCompletions;
     const broken = makeAudio('ogg-opus').subarray(0, 200);
     await deliver('broken/cut.ogg', Buffer.from(broken));
     const document = await read('broken/cut.ogg.error.json');
     expectValidErrorDocument(document);
     expect(document).toMatchObject({ error: { code: 'invalid_media', retryable: false } });
-    expect(h.emulator.stats().chatCompletions).toBe(calls);
+    expect(harness.emulator.stats().chatCompletions).toBe(calls);
   });
 });
 
@@ -151,7 +151,7 @@ describe('audio users have, through POST /api/completions', () => {
           query: { prompt: 'Transcribe.' },
           body: { bytes: body },
         }),
-        h.context('completions', {}),
+        harness.context('completions', {}),
       ),
     );
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
@@ -178,12 +178,12 @@ describe('audio users have, through POST /api/completions', () => {
   });
 
   it('refuses dishonest headers as 415 invalid_media before any model call', async () => {
-    const calls = h.emulator.stats().chatCompletions;
+    const calls = harness.emulator.stats().chatCompletions;
     const lying = makeAudio('wav-pcm16');
     lying.writeUInt32LE(1, 28);
     const { status, body } = await post(lying, 'audio/wav');
     expect(status).toBe(415);
     expect(body).toMatchObject({ error: { code: 'invalid_media' } });
-    expect(h.emulator.stats().chatCompletions).toBe(calls);
+    expect(harness.emulator.stats().chatCompletions).toBe(calls);
   });
 });

@@ -8,23 +8,23 @@ import { expectValidErrorDocument } from '../support/documentSchemas';
 import { functionsHarness, type FunctionsHarness } from '../support/functionsHarness';
 import { deliverBlob } from '../support/deliverBlob';
 
-let h: FunctionsHarness;
+let harness: FunctionsHarness;
 let processMediaBlob: typeof ProcessMediaBlob;
 
 beforeAll(async () => {
-  h = await functionsHarness({}, { ...CORPUS_SETTINGS });
+  harness = await functionsHarness({}, { ...CORPUS_SETTINGS });
   ({ processMediaBlob } = await import('../../src/functions/processMediaBlob'));
 });
 
 afterAll(async () => {
-  await h.close();
+  await harness.close();
 });
 
 const cases = badInputs();
 
 /** Uploads the case and invokes the trigger as the host does: the bytes, the name and the blob's properties. */
 async function deliver(input: BadInput): Promise<void> {
-  await deliverBlob(h, processMediaBlob, input.blobName, input.bytes, {
+  await deliverBlob(harness, processMediaBlob, input.blobName, input.bytes, {
     contentType: 'application/octet-stream',
     ...(input.metadata === undefined ? {} : { metadata: input.metadata }),
   });
@@ -50,28 +50,28 @@ describe('the bad-input corpus', () => {
   it.each(cases.map((input) => [input.id, input] as const))(
     '%s: one error document with the precise code, no throw, no model call, none on redelivery',
     async (_id, input) => {
-      const calls = h.emulator.stats().chatCompletions;
+      const calls = harness.emulator.stats().chatCompletions;
       await expect(deliver(input)).resolves.toBeUndefined();
-      const location = defaultOutputLocation(h.output, input.blobName);
-      const document = (await h.blobs.readJson(h.output, location.errorName))?.value;
+      const location = defaultOutputLocation(harness.output, input.blobName);
+      const document = (await harness.blobs.readJson(harness.output, location.errorName))?.value;
       expectValidErrorDocument(document);
       expect(document).toMatchObject({
         status: 'failed',
         source: { name: input.blobName },
         error: { code: input.code, retryable: false, attempts: 0 },
       });
-      expect(await h.blobs.readJson(h.output, location.resultName)).toBeUndefined();
+      expect(await harness.blobs.readJson(harness.output, location.resultName)).toBeUndefined();
 
       // A duplicate delivery (the host's at-least-once) must settle on the recorded outcome.
-      await deliverBlob(h, processMediaBlob, input.blobName, input.bytes, { upload: false });
-      expect(h.emulator.stats().chatCompletions).toBe(calls);
-      expect((await h.blobs.readJson(h.output, location.errorName))?.value).toEqual(document);
+      await deliverBlob(harness, processMediaBlob, input.blobName, input.bytes, { upload: false });
+      expect(harness.emulator.stats().chatCompletions).toBe(calls);
+      expect((await harness.blobs.readJson(harness.output, location.errorName))?.value).toEqual(document);
     },
   );
 
   it('puts documents of names storage cannot hold under hashed names, and keeps short names readable', () => {
     const at = (id: string) =>
-      defaultOutputLocation(h.output, cases.find((input) => input.id === id)?.blobName ?? '');
+      defaultOutputLocation(harness.output, cases.find((input) => input.id === id)?.blobName ?? '');
     expect(at('name-1000-chars').errorName).toMatch(/^long\/n+\.png\.error\.json$/);
     for (const id of ['name-1020-chars', 'name-1025-chars', 'name-dot-dot']) {
       expect(at(id).errorName).toMatch(new RegExp(`^${HASHED_NAMES_FOLDER}/[0-9a-f]{64}\\.error\\.json$`));

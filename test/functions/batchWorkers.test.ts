@@ -12,7 +12,7 @@ import { uniqueName } from '../support/storage';
 const ITEMS = 500;
 const BAD = 12;
 
-let h: FunctionsHarness;
+let harness: FunctionsHarness;
 let postBatch: typeof PostBatchModule;
 let getBatch: typeof GetBatchModule;
 
@@ -21,7 +21,7 @@ beforeAll(async () => {
   expect(cli).toMatch(/main\.js$/);
   // Throttling and 5xx on 30% of calls; with 3 attempts per delivery some deliveries fail and are redelivered.
   // A content-filter fault is a permanent error: an error document, counted as failed.
-  h = await functionsHarness(
+  harness = await functionsHarness(
     { faultRate: 0.3, faultKinds: ['429', '503', '500', 'content-filter'], seed: 11, latencyMs: [2, 10] },
     { MEDIA_BATCH_QUEUE: uniqueName('mb'), MEDIA_RETRY_MAX_ATTEMPTS: '3', MEDIA_BATCH_PAGE_SIZE: '200' },
   );
@@ -30,7 +30,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await h.close();
+  await harness.close();
 });
 
 /** One `media-completions batch worker` OS process: the queue handlers run as the host would run them. */
@@ -81,7 +81,7 @@ describe('batch over Storage Queues with two worker processes', () => {
         names
           .slice(start, start + 100)
           .map((name) =>
-            h.blobs.upload(h.input, name, name.endsWith('.txt') ? Buffer.from('not media') : png),
+            harness.blobs.upload(harness.input, name, name.endsWith('.txt') ? Buffer.from('not media') : png),
           ),
       );
     }
@@ -91,7 +91,7 @@ describe('batch over Storage Queues with two worker processes', () => {
         url: 'http://localhost:7071/api/batches',
         body: { string: JSON.stringify({ prefix: 'w/', prompt: 'Describe it.' }) },
       }),
-      h.context('postBatch', {}),
+      harness.context('postBatch', {}),
     );
     expect(created.status).toBe(202);
     const { id, status_url: statusUrl } = created.jsonBody as { id: string; status_url: string };
@@ -99,12 +99,12 @@ describe('batch over Storage Queues with two worker processes', () => {
 
     const stats = await Promise.all([worker(), worker()]);
     expect(stats.every((one) => one.invocations > 0)).toBe(true);
-    const served = h.emulator.stats().byStatus;
+    const served = harness.emulator.stats().byStatus;
     expect((served['429'] ?? 0) + (served['503'] ?? 0) + (served['500'] ?? 0)).toBeGreaterThan(0);
 
     const response = await getBatch.getBatch(
       new HttpRequest({ method: 'GET', url: statusUrl, params: { id } }),
-      h.context('getBatch', {}),
+      harness.context('getBatch', {}),
     );
     const view = response.jsonBody as BatchView;
     expect(view.status).toBe('completed');
@@ -117,7 +117,7 @@ describe('batch over Storage Queues with two worker processes', () => {
     const documents: string[] = [];
     let token: string | undefined;
     do {
-      const page = await h.blobs.listPage(h.output, {
+      const page = await harness.blobs.listPage(harness.output, {
         prefix: `batches/${id}/items/`,
         pageSize: 1000,
         ...(token === undefined ? {} : { continuationToken: token }),
@@ -133,14 +133,14 @@ describe('batch over Storage Queues with two worker processes', () => {
     expect(new Set([...results, ...errors])).toEqual(new Set(names));
     expect(results).toHaveLength(completed);
     expect(errors).toHaveLength(failed);
-    expect(h.emulator.stats().byStatus['200']).toBe(completed);
+    expect(harness.emulator.stats().byStatus['200']).toBe(completed);
 
     let prompt = 0;
     let completionTokens = 0;
     for (let start = 0; start < results.length; start += 50) {
       const usages = await Promise.all(
         results.slice(start, start + 50).map(async (name) => {
-          const found = await h.blobs.readJson(h.output, `batches/${id}/items/${name}.json`);
+          const found = await harness.blobs.readJson(harness.output, `batches/${id}/items/${name}.json`);
           return (found?.value as { usage: { prompt_tokens: number; completion_tokens: number } }).usage;
         }),
       );
@@ -156,7 +156,7 @@ describe('batch over Storage Queues with two worker processes', () => {
     });
 
     const read = async (name: string | null): Promise<string> =>
-      Buffer.from(await h.blobs.download(h.output, name ?? '')).toString('utf8');
+      Buffer.from(await harness.blobs.download(harness.output, name ?? '')).toString('utf8');
     const resultLines = jsonLines(await read(view.output_file));
     const errorLines = jsonLines(await read(view.error_file));
     expect(resultLines).toHaveLength(completed);

@@ -15,7 +15,7 @@ import { expectValidBatchRequest, expectValidOperationResponse } from '../suppor
 import { receiveAllMessages } from '../support/receiveAllMessages';
 import { testConnectionString, uniqueName } from '../support/storage';
 
-let h: FunctionsHarness;
+let harness: FunctionsHarness;
 let queue: string;
 let post: typeof PostBatchModule;
 let get: typeof GetBatchModule;
@@ -27,7 +27,7 @@ const queues = QueueServiceClient.fromConnectionString(testConnectionString());
 
 beforeAll(async () => {
   queue = uniqueName('fq');
-  h = await functionsHarness(
+  harness = await functionsHarness(
     { faultRate: 1, faultKinds: ['503'] },
     { MEDIA_BATCH_QUEUE: queue, MEDIA_RETRY_MAX_ATTEMPTS: '1' },
   );
@@ -40,14 +40,14 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await h.close();
+  await harness.close();
 });
 
 /** POST /api/batches; every answer must match the OpenAPI document. */
 async function postJson(body: string): Promise<HttpResponseInit> {
   const answer = await post.postBatch(
     new HttpRequest({ method: 'POST', url: 'https://app.example/api/batches', body: { string: body } }),
-    h.context('postBatch', {}),
+    harness.context('postBatch', {}),
   );
   expectValidOperationResponse('/batches', 'post', answer.status ?? 200, answer.jsonBody);
   return answer;
@@ -59,8 +59,8 @@ async function batchCall(kind: 'get' | 'cancel', id: string): Promise<HttpRespon
   const request = new HttpRequest({ method: kind === 'get' ? 'GET' : 'POST', url, params: { id } });
   const answer =
     kind === 'get'
-      ? await get.getBatch(request, h.context('getBatch', {}))
-      : await cancel.postBatchCancel(request, h.context('postBatchCancel', {}));
+      ? await get.getBatch(request, harness.context('getBatch', {}))
+      : await cancel.postBatchCancel(request, harness.context('postBatchCancel', {}));
   const path = kind === 'get' ? '/batches/{id}' : '/batches/{id}/cancel';
   expectValidOperationResponse(path, kind === 'get' ? 'get' : 'post', answer.status ?? 200, answer.jsonBody);
   return answer;
@@ -101,7 +101,9 @@ describe('batch HTTP functions and queue handlers', () => {
 
   it('creates, plans, cancels and records items through the handlers, poison included', async () => {
     const png = await encodeImage('png', 8, 8);
-    await Promise.all(['h/1.png', 'h/2.png', 'h/3.png'].map((name) => h.blobs.upload(h.input, name, png)));
+    await Promise.all(
+      ['h/1.png', 'h/2.png', 'h/3.png'].map((name) => harness.blobs.upload(harness.input, name, png)),
+    );
     expectValidBatchRequest({ prefix: 'h/' });
     const created = await postJson(JSON.stringify({ prefix: 'h/' }));
     expect(created).toMatchObject({ status: 202, jsonBody: { status: 'validating', object: 'batch' } });
@@ -109,7 +111,7 @@ describe('batch HTTP functions and queue handlers', () => {
     expect(await postJson(JSON.stringify({ prefix: 'h/' }))).toMatchObject({ status: 200, jsonBody: { id } });
 
     for (const message of await receiveAll(`${queue}-plan`)) {
-      await plan.planBatch(message, h.context('planBatch', { dequeueCount: 1 }));
+      await plan.planBatch(message, harness.context('planBatch', { dequeueCount: 1 }));
     }
     const items = (await receiveAll(queue)) as ItemMessage[];
     expect(items.map((one) => one.name).sort()).toEqual(['h/1.png', 'h/2.png', 'h/3.png']);
@@ -119,18 +121,20 @@ describe('batch HTTP functions and queue handlers', () => {
 
     // The model always fails: before the last delivery the handler throws so the host redelivers ...
     await expect(
-      item.processBatchItem(first, h.context('processBatchItem', { dequeueCount: 1 })),
+      item.processBatchItem(first, harness.context('processBatchItem', { dequeueCount: 1 })),
     ).rejects.toMatchObject({
       retryable: true,
     });
     // ... on the last one it records the item instead of throwing.
-    await item.processBatchItem(first, h.context('processBatchItem', { dequeueCount: '5' }));
+    await item.processBatchItem(first, harness.context('processBatchItem', { dequeueCount: '5' }));
     expectValidErrorDocument(
-      (await h.blobs.readJson(h.output, `batches/${id}/items/${first.name}.error.json`))?.value,
+      (await harness.blobs.readJson(harness.output, `batches/${id}/items/${first.name}.error.json`))?.value,
     );
     // A message that reached the poison queue is recorded too.
-    await poison.batchPoison(JSON.stringify(second), h.context('batchPoison', { dequeueCount: 1 }));
-    expect(await h.blobs.readJson(h.output, `batches/${id}/items/${second.name}.error.json`)).toMatchObject({
+    await poison.batchPoison(JSON.stringify(second), harness.context('batchPoison', { dequeueCount: 1 }));
+    expect(
+      await harness.blobs.readJson(harness.output, `batches/${id}/items/${second.name}.error.json`),
+    ).toMatchObject({
       value: { error: { code: 'retries_exhausted' } },
     });
 
@@ -139,16 +143,18 @@ describe('batch HTTP functions and queue handlers', () => {
       status: 'cancelling',
       request_counts: { total: 3, failed: 2 },
     });
-    await item.processBatchItem(third, h.context('processBatchItem', { dequeueCount: 1 }));
-    expect(await h.blobs.readJson(h.output, `batches/${id}/items/${third.name}.error.json`)).toMatchObject({
+    await item.processBatchItem(third, harness.context('processBatchItem', { dequeueCount: 1 }));
+    expect(
+      await harness.blobs.readJson(harness.output, `batches/${id}/items/${third.name}.error.json`),
+    ).toMatchObject({
       value: { error: { code: 'batch_cancelled' } },
     });
     // A malformed message can never succeed: it is dropped, not retried.
-    await item.processBatchItem('not json', h.context('processBatchItem', { dequeueCount: 1 }));
+    await item.processBatchItem('not json', harness.context('processBatchItem', { dequeueCount: 1 }));
 
     const finalize = await import('../../src/functions/finalizeBatch');
     for (const message of await receiveAll(`${queue}-finalize`)) {
-      await finalize.finalizeBatch(message, h.context('finalizeBatch', { dequeueCount: 1 }));
+      await finalize.finalizeBatch(message, harness.context('finalizeBatch', { dequeueCount: 1 }));
     }
     const status = await batchCall('get', id);
     expect(status.jsonBody).toMatchObject({

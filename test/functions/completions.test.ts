@@ -11,13 +11,13 @@ import {
 } from '../support/openapi';
 
 const MAX_BYTES = 200_000;
-let h: FunctionsHarness;
+let harness: FunctionsHarness;
 let completions: typeof Completions;
 let png: Buffer;
 let jpeg: Buffer;
 
 beforeAll(async () => {
-  h = await functionsHarness(
+  harness = await functionsHarness(
     {},
     {
       MEDIA_MAX_BYTES: String(MAX_BYTES),
@@ -32,7 +32,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await h.close();
+  await harness.close();
 });
 
 interface Sent {
@@ -54,7 +54,7 @@ function request({ body, headers = {}, query = {} }: Sent): HttpRequest {
 }
 
 async function invoke(sent: Sent): Promise<HttpResponse> {
-  return new HttpResponse(await completions(request(sent), h.context('completions', {})));
+  return new HttpResponse(await completions(request(sent), harness.context('completions', {})));
 }
 
 /** Invokes the handler and checks the JSON answer against the OpenAPI document. */
@@ -102,7 +102,7 @@ async function multipart(fields: [string, Field][], query: Record<string, string
   };
 }
 
-const lastReceived = () => h.emulator.stats().received.at(-1);
+const lastReceived = () => harness.emulator.stats().received.at(-1);
 
 describe('POST /api/completions: content types', () => {
   it('answers a multipart upload with options, describing the media from its bytes', async () => {
@@ -117,7 +117,7 @@ describe('POST /api/completions: content types', () => {
     const { status, body } = await call(sent);
     expect(status).toBe(200);
     expect(body).toMatchObject({
-      model: h.emulator.profile.model,
+      model: harness.emulator.profile.model,
       finishReason: 'stop',
       attempts: 1,
       media: [
@@ -182,19 +182,25 @@ describe('POST /api/completions: content types', () => {
   });
 
   it('reads a blob reference from an allowed container, and only from one', async () => {
-    await h.blobs.upload(h.input, 'photos/p.jpg', jpeg);
-    const ok = await call(jsonBody({ prompt: 'Describe.', media: [{ blob: `${h.input}/photos/p.jpg` }] }));
+    await harness.blobs.upload(harness.input, 'photos/p.jpg', jpeg);
+    const ok = await call(
+      jsonBody({ prompt: 'Describe.', media: [{ blob: `${harness.input}/photos/p.jpg` }] }),
+    );
     expect(ok.status).toBe(200);
     expect(ok.body.media).toEqual([
       expect.objectContaining({ source: 'blob', mimeType: 'image/jpeg', width: 64 }),
     ]);
 
-    const calls = h.emulator.stats().chatCompletions;
-    const other = await call(jsonBody({ prompt: 'Describe.', media: [{ blob: `${h.output}/x.json` }] }));
+    const calls = harness.emulator.stats().chatCompletions;
+    const other = await call(
+      jsonBody({ prompt: 'Describe.', media: [{ blob: `${harness.output}/x.json` }] }),
+    );
     expect(other).toMatchObject({ status: 400, body: { error: { code: 'blob_not_allowed' } } });
-    const missing = await call(jsonBody({ prompt: 'Describe.', media: [{ blob: `${h.input}/nope.png` }] }));
+    const missing = await call(
+      jsonBody({ prompt: 'Describe.', media: [{ blob: `${harness.input}/nope.png` }] }),
+    );
     expect(missing).toMatchObject({ status: 400, body: { error: { code: 'blob_not_found' } } });
-    expect(h.emulator.stats().chatCompletions).toBe(calls);
+    expect(harness.emulator.stats().chatCompletions).toBe(calls);
   });
 
   it('answers a raw image body with the prompt in the query', async () => {
@@ -258,8 +264,8 @@ describe('POST /api/completions?save=true', () => {
     });
     expect(status).toBe(200);
     const today = new Date().toISOString().slice(0, 10);
-    expect(body.saved).toEqual({ container: h.output, name: `http/${today}/${String(body.id)}.json` });
-    const saved = await h.blobs.readJson(h.output, `http/${today}/${String(body.id)}.json`);
+    expect(body.saved).toEqual({ container: harness.output, name: `http/${today}/${String(body.id)}.json` });
+    const saved = await harness.blobs.readJson(harness.output, `http/${today}/${String(body.id)}.json`);
     expectValidResultDocument(saved?.value);
     expect(saved.value).toMatchObject({
       status: 'succeeded',
@@ -272,7 +278,7 @@ describe('POST /api/completions?save=true', () => {
   });
 
   it('refuses to save a request with several media before calling the model', async () => {
-    const calls = h.emulator.stats().chatCompletions;
+    const calls = harness.emulator.stats().chatCompletions;
     const sent = await multipart(
       [
         ['prompt', 'Compare.'],
@@ -282,7 +288,7 @@ describe('POST /api/completions?save=true', () => {
       { save: 'true' },
     );
     expect(await call(sent)).toMatchObject({ status: 400, body: { error: { code: 'save_unsupported' } } });
-    expect(h.emulator.stats().chatCompletions).toBe(calls);
+    expect(harness.emulator.stats().chatCompletions).toBe(calls);
   });
 });
 
@@ -326,7 +332,7 @@ describe('POST /api/completions?stream=true', () => {
     expect(streamed).toContain('Tell me about this chart');
     expect(done.usage).toMatchObject({ total_tokens: expect.any(Number) as number });
     expect(lastReceived()).toMatchObject({ stream: true, usage: done.usage });
-    const saved = await h.blobs.readJson(h.output, (done.saved as { name: string }).name);
+    const saved = await harness.blobs.readJson(harness.output, (done.saved as { name: string }).name);
     expectValidResultDocument(saved?.value);
     expect(saved.value).toMatchObject({ completion: streamed, usage: done.usage });
   });
@@ -548,17 +554,17 @@ describe('POST /api/completions: client errors', () => {
   ];
 
   it.each(cases)('refuses %s', async (_name, make, status, code) => {
-    const calls = h.emulator.stats().chatCompletions;
+    const calls = harness.emulator.stats().chatCompletions;
     const answer = await call(await make());
     expect(answer).toMatchObject({ status, body: { error: { code } } });
-    expect(h.emulator.stats().chatCompletions).toBe(calls);
+    expect(harness.emulator.stats().chatCompletions).toBe(calls);
   });
 
   it('never echoes the payload or the key, in answers or logs', async () => {
     const secretish = png.toString('base64');
     const answer = await call(jsonBody({ prompt: 'x', media: [{ data: `${secretish}*` }] }, false));
     expect(answer.status).toBe(400);
-    const logged = h.logs.join('\n');
+    const logged = harness.logs.join('\n');
     for (const text of [JSON.stringify(answer.body), logged]) {
       expect(text).not.toContain(secretish.slice(0, 40));
       expect(text).not.toContain(FUNCTIONS_TEST_KEY);

@@ -4,18 +4,18 @@ import { encodeImage } from '../core/media/fixtures';
 import { functionsHarness, type FunctionsHarness } from '../support/functionsHarness';
 
 /** What a client may send to POST /api/completions at the edges of the limits, through the real handler. */
-let h: FunctionsHarness;
+let harness: FunctionsHarness;
 let completions: typeof Completions;
 let png: Buffer;
 
 beforeAll(async () => {
-  h = await functionsHarness({}, { MEDIA_HTTP_MAX_PARTS: '6', MEDIA_MAX_PROMPT_CHARS: '4000' });
+  harness = await functionsHarness({}, { MEDIA_HTTP_MAX_PARTS: '6', MEDIA_MAX_PROMPT_CHARS: '4000' });
   ({ completions } = await import('../../src/functions/completions'));
   png = await encodeImage('png', 12, 9);
 });
 
 afterAll(async () => {
-  await h.close();
+  await harness.close();
 });
 
 async function call(
@@ -30,7 +30,7 @@ async function call(
         headers: { 'content-type': contentType },
         body: typeof body === 'string' ? { string: body } : { bytes: body },
       }),
-      h.context('completions', {}),
+      harness.context('completions', {}),
     ),
   );
   return { status: response.status, body: (await response.json()) as never };
@@ -103,7 +103,7 @@ describe('multipart limits', () => {
   });
 
   it('refuses a file name over 255 characters and a part header over 8 KiB, before the model', async () => {
-    const calls = h.emulator.stats().chatCompletions;
+    const calls = harness.emulator.stats().chatCompletions;
     const longName = await call(
       form([promptPart, filePart(`name="file"; filename="${'n'.repeat(300)}.png"`)]),
       FORM,
@@ -123,7 +123,7 @@ describe('multipart limits', () => {
       status: 400,
       body: { error: { code: 'invalid_form', message: expect.stringContaining('8192') as string } },
     });
-    expect(h.emulator.stats().chatCompletions).toBe(calls);
+    expect(harness.emulator.stats().chatCompletions).toBe(calls);
     expect(
       await call(form([promptPart, filePart(`name="file"; filename="${'é'.repeat(255)}"`)]), FORM),
     ).toMatchObject({

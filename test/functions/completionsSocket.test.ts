@@ -3,18 +3,18 @@ import { functionsHarness, type FunctionsHarness } from '../support/functionsHar
 import { expectValidResponse } from '../support/openapi';
 import { serveHttpFunction, type ServedFunction } from '../support/serveHttpFunction';
 
-let h: FunctionsHarness;
+let harness: FunctionsHarness;
 let served: ServedFunction;
 
 beforeAll(async () => {
-  h = await functionsHarness();
+  harness = await functionsHarness();
   const { completions } = await import('../../src/functions/completions');
-  served = await serveHttpFunction('completions', completions, () => h.context('completions', {}));
+  served = await serveHttpFunction('completions', completions, () => harness.context('completions', {}));
 });
 
 afterAll(async () => {
   await served.close();
-  await h.close();
+  await harness.close();
 });
 
 describe('POST /api/completions over a real HTTP socket', () => {

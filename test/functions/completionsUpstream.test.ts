@@ -13,15 +13,15 @@ const BASE_ENV = {
 };
 
 let png: Buffer;
-let h: FunctionsHarness | undefined;
+let harness: FunctionsHarness | undefined;
 
 beforeAll(async () => {
   png = await encodeImage('png', 16, 16);
 });
 
 afterEach(async () => {
-  await h?.close();
-  h = undefined;
+  await harness?.close();
+  harness = undefined;
 });
 
 /**
@@ -32,15 +32,15 @@ async function handlerFor(
   emulator: EmulatorOptions,
   env: Record<string, string> = {},
 ): Promise<typeof Completions> {
-  const harness = await functionsHarness(emulator, { ...BASE_ENV, ...env });
-  h = harness;
+  const started = await functionsHarness(emulator, { ...BASE_ENV, ...env });
+  harness = started;
   let handler: typeof Completions | undefined;
   await jest.isolateModulesAsync(async () => {
     ({ completions: handler } = await import('../../src/functions/completions'));
     // The clients load their SDK modules lazily: create them while this registry is the active one, or the
     // error classes they throw would not be the ones the fresh core checks with instanceof.
     const { pipelineDeps } = await import('../../src/functions/shared/runtime');
-    await pipelineDeps(harness.context('warm-up', {}));
+    await pipelineDeps(started.context('warm-up', {}));
   });
   if (handler === undefined) throw new Error('completions did not load');
   return handler;
@@ -59,8 +59,8 @@ async function post(
     query: all,
     body: { bytes },
   });
-  if (h === undefined) throw new Error('no harness');
-  return new HttpResponse(await handler(request, h.context('completions', {})));
+  if (harness === undefined) throw new Error('no harness');
+  return new HttpResponse(await handler(request, harness.context('completions', {})));
 }
 
 async function errorOf(
@@ -79,7 +79,7 @@ describe('POST /api/completions: upstream failures', () => {
     // The service asked for 20 ms (retry-after-ms); HTTP's Retry-After counts whole seconds.
     expect(response.headers.get('retry-after')).toBe('1');
     expect(await errorOf(response)).toMatchObject({ code: 'rate_limited' });
-    expect(h?.emulator.stats().byStatus['429']).toBe(3);
+    expect(harness?.emulator.stats().byStatus['429']).toBe(3);
   }, 15_000);
 
   it('answers after retrying a throttled model within the budget', async () => {
@@ -94,7 +94,7 @@ describe('POST /api/completions: upstream failures', () => {
     const response = await post(handler, png);
     expect(response.status).toBe(422);
     expect(await errorOf(response)).toMatchObject({ code: 'content_filter' });
-    expect(h?.emulator.stats().chatCompletions).toBe(1);
+    expect(harness?.emulator.stats().chatCompletions).toBe(1);
   });
 
   it('answers 502 model_configuration when our routing sends audio to a model that does not take it', async () => {
@@ -111,7 +111,7 @@ describe('POST /api/completions: upstream failures', () => {
     const response = await post(handler, png);
     expect(response.status).toBe(502);
     expect(await errorOf(response)).toMatchObject({ code: 'network_error' });
-    expect(h?.emulator.stats().chatCompletions).toBe(3);
+    expect(harness?.emulator.stats().chatCompletions).toBe(3);
   });
 
   it('answers 502 when the model refuses our credentials', async () => {
@@ -141,7 +141,7 @@ describe('POST /api/completions: upstream failures', () => {
     expect(response.status).toBe(504);
     // One attempt cut at the budget's end, not three attempts of five seconds.
     expect(Date.now() - started).toBeLessThan(4000);
-    expect(h?.emulator.stats().chatCompletions).toBe(1);
+    expect(harness?.emulator.stats().chatCompletions).toBe(1);
   }, 15_000);
 
   it('retries a stream before its first event, then relays it', async () => {
@@ -164,16 +164,16 @@ describe('POST /api/completions: upstream failures', () => {
 
   it('refuses image URLs unless MEDIA_HTTP_ALLOW_URLS is set', async () => {
     const handler = await handlerFor({});
-    if (h === undefined) throw new Error('no harness');
+    if (harness === undefined) throw new Error('no harness');
     const request = new HttpRequest({
       method: 'POST',
       url: 'http://localhost:7071/api/completions',
       headers: { 'content-type': 'application/json' },
       body: { string: JSON.stringify({ prompt: 'x', media: [{ url: 'https://example.com/a.png' }] }) },
     });
-    const response = new HttpResponse(await handler(request, h.context('completions', {})));
+    const response = new HttpResponse(await handler(request, harness.context('completions', {})));
     expect(response.status).toBe(400);
     expect(await errorOf(response)).toMatchObject({ code: 'url_not_allowed' });
-    expect(h.emulator.stats().chatCompletions).toBe(0);
+    expect(harness.emulator.stats().chatCompletions).toBe(0);
   });
 });

@@ -69,12 +69,12 @@ const SETTINGS = [
   'AZURE_CLIENT_ID',
 ] as const;
 
-let h: FunctionsHarness | undefined;
+let harness: FunctionsHarness | undefined;
 let saved: Record<string, string | undefined> = {};
 
 afterEach(async () => {
-  await h?.close();
-  h = undefined;
+  await harness?.close();
+  harness = undefined;
   for (const [name, value] of Object.entries(saved)) {
     if (value === undefined) Reflect.deleteProperty(process.env, name);
     else process.env[name] = value;
@@ -85,7 +85,7 @@ afterEach(async () => {
 /** A strict emulator (key, deployments, api-versions), fresh containers, and the broken settings applied. */
 async function start(fault: FaultCase): Promise<FunctionsHarness> {
   saved = Object.fromEntries(SETTINGS.map((name) => [name, process.env[name]]));
-  const harness = await functionsHarness(
+  harness = await functionsHarness(
     {
       keysWithoutRole: ['key-without-role'],
       deployments: ['gpt-4o'],
@@ -93,7 +93,6 @@ async function start(fault: FaultCase): Promise<FunctionsHarness> {
     },
     { MEDIA_BATCH_QUEUE: uniqueName('cfq') },
   );
-  h = harness;
   configure(fault.broken(harness.emulator.url));
   return harness;
 }

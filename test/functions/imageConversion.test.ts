@@ -13,31 +13,31 @@ import { postRawMedia } from '../support/postRawMedia';
  * Every image kind the service does not take as it is, through the real handlers (blob trigger and HTTP) against
  * Azurite and the emulator, which checks what it receives with libvips rather than the product's readers.
  */
-let h: FunctionsHarness;
+let harness: FunctionsHarness;
 let processMediaBlob: typeof ProcessMediaBlob;
 let completions: typeof Completions;
 
 beforeAll(async () => {
-  h = await functionsHarness();
+  harness = await functionsHarness();
   ({ processMediaBlob } = await import('../../src/functions/processMediaBlob'));
   ({ completions } = await import('../../src/functions/completions'));
 });
 
 afterAll(async () => {
-  await h.close();
+  await harness.close();
 });
 
 const shortHash = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex').slice(0, 8);
-const lastReceived = () => h.emulator.stats().received.at(-1)?.media[0];
+const lastReceived = () => harness.emulator.stats().received.at(-1)?.media[0];
 
 async function viaBlob(name: string, bytes: Buffer): Promise<ResultDocument> {
-  const document = await deliverToBlobTrigger(h, processMediaBlob, name, bytes);
+  const document = await deliverToBlobTrigger(harness, processMediaBlob, name, bytes);
   expectValidResultDocument(document);
   return document;
 }
 
 async function viaHttp(bytes: Buffer, contentType: string): Promise<Record<string, unknown>> {
-  const { status, body } = await postRawMedia(h, completions, bytes, contentType);
+  const { status, body } = await postRawMedia(harness, completions, bytes, contentType);
   expect(status).toBe(200);
   return body;
 }

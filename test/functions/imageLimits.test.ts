@@ -12,23 +12,23 @@ import { postRawMedia } from '../support/postRawMedia';
  * MEDIA_ANIMATED_IMAGES=reject and a small MEDIA_DECODE_MEMORY_MB, through the real handlers: 64 MiB leaves
  * 48 MiB for one large decode at a time.
  */
-let h: FunctionsHarness;
+let harness: FunctionsHarness;
 let processMediaBlob: typeof ProcessMediaBlob;
 let completions: typeof Completions;
 
 beforeAll(async () => {
-  h = await functionsHarness({}, { MEDIA_ANIMATED_IMAGES: 'reject', MEDIA_DECODE_MEMORY_MB: '64' });
+  harness = await functionsHarness({}, { MEDIA_ANIMATED_IMAGES: 'reject', MEDIA_DECODE_MEMORY_MB: '64' });
   ({ processMediaBlob } = await import('../../src/functions/processMediaBlob'));
   ({ completions } = await import('../../src/functions/completions'));
 });
 
 afterAll(async () => {
-  await h.close();
+  await harness.close();
 });
 
 const viaBlob = (name: string, bytes: Buffer): Promise<unknown> =>
-  deliverToBlobTrigger(h, processMediaBlob, name, bytes);
-const viaHttp = (bytes: Buffer) => postRawMedia(h, completions, bytes, 'image/gif');
+  deliverToBlobTrigger(harness, processMediaBlob, name, bytes);
+const viaHttp = (bytes: Buffer) => postRawMedia(harness, completions, bytes, 'image/gif');
 
 /** A still GIF of `side`×`side`: its frame is decoded whole, 4 bytes a pixel. */
 function stillGif(side: number): Promise<Buffer> {
@@ -63,7 +63,7 @@ function bilevelPng(side: number): Buffer {
 describe('MEDIA_ANIMATED_IMAGES=reject', () => {
   it('refuses an animated GIF naming its exact frame count, with no model call', async () => {
     const gif = await animated('gif', 1000, 8, 8);
-    const calls = h.emulator.stats().chatCompletions;
+    const calls = harness.emulator.stats().chatCompletions;
     const document = await viaBlob('anim/thousand.gif', gif);
     expectValidErrorDocument(document);
     expect(document).toMatchObject({ error: { code: 'unsupported_media_type' } });
@@ -73,7 +73,7 @@ describe('MEDIA_ANIMATED_IMAGES=reject', () => {
     const http = await viaHttp(gif);
     expect(http.status).toBe(415);
     expect(JSON.stringify(http.body)).toMatch(/1000 frames/);
-    expect(h.emulator.stats().chatCompletions).toBe(calls);
+    expect(harness.emulator.stats().chatCompletions).toBe(calls);
   });
 
   it('still sends a still GIF as it is', async () => {

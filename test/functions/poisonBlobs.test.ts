@@ -5,31 +5,35 @@ import { encodeImage } from '../core/media/fixtures';
 import { expectValidErrorDocument } from '../support/documentSchemas';
 import { functionsHarness, type FunctionsHarness } from '../support/functionsHarness';
 
-let h: FunctionsHarness;
+let harness: FunctionsHarness;
 let poison: typeof PoisonModule;
 
 beforeAll(async () => {
-  h = await functionsHarness();
+  harness = await functionsHarness();
   poison = await import('../../src/functions/poisonBlobs');
 });
 
 afterAll(async () => {
-  await h.close();
+  await harness.close();
 });
 
-const read = async (name: string) => (await h.blobs.readJson(h.output, name))?.value;
+const read = async (name: string) => (await harness.blobs.readJson(harness.output, name))?.value;
 
 describe('poisonBlobs', () => {
   it('writes the error document for a blob the host gave up on (JSON text message)', async () => {
-    const { etag } = await h.blobs.upload(h.input, 'dir/poisoned.png', await encodeImage('png', 3, 3));
+    const { etag } = await harness.blobs.upload(
+      harness.input,
+      'dir/poisoned.png',
+      await encodeImage('png', 3, 3),
+    );
     const message = JSON.stringify({
       FunctionId: 'Host.Functions.processMediaBlob',
       BlobType: 'BlockBlob',
-      ContainerName: h.input,
+      ContainerName: harness.input,
       BlobName: 'dir/poisoned.png',
       ETag: etag.replaceAll('"', ''),
     });
-    await poison.poisonBlobs(message, h.context('poisonBlobs', { dequeueCount: 1 }));
+    await poison.poisonBlobs(message, harness.context('poisonBlobs', { dequeueCount: 1 }));
     const document = await read('dir/poisoned.png.error.json');
     expectValidErrorDocument(document);
     expect(document).toMatchObject({
@@ -39,34 +43,34 @@ describe('poisonBlobs', () => {
   });
 
   it('accepts the message as an object (camelCased by the worker)', async () => {
-    const { etag } = await h.blobs.upload(h.input, 'obj.png', await encodeImage('png', 3, 3));
+    const { etag } = await harness.blobs.upload(harness.input, 'obj.png', await encodeImage('png', 3, 3));
     await poison.poisonBlobs(
       {
         functionId: 'Host.Functions.processMediaBlob',
-        containerName: h.input,
+        containerName: harness.input,
         blobName: 'obj.png',
         eTag: etag,
       },
-      h.context('poisonBlobs', {}),
+      harness.context('poisonBlobs', {}),
     );
     expect(await read('obj.png.error.json')).toMatchObject({ error: { code: 'retries_exhausted' } });
   });
 
   it('ignores messages of other containers or functions, and superseded versions', async () => {
-    await h.blobs.upload(h.input, 'other.png', await encodeImage('png', 3, 3));
+    await harness.blobs.upload(harness.input, 'other.png', await encodeImage('png', 3, 3));
     await poison.poisonBlobs(
       { ContainerName: 'elsewhere', BlobName: 'other.png' },
-      h.context('poisonBlobs', {}),
+      harness.context('poisonBlobs', {}),
     );
     await poison.poisonBlobs(
-      { FunctionId: 'Host.Functions.batchItems', ContainerName: h.input, BlobName: 'other.png' },
-      h.context('poisonBlobs', {}),
+      { FunctionId: 'Host.Functions.batchItems', ContainerName: harness.input, BlobName: 'other.png' },
+      harness.context('poisonBlobs', {}),
     );
     await poison.poisonBlobs(
-      { ContainerName: h.input, BlobName: 'other.png', ETag: '0xOLDVERSION' },
-      h.context('poisonBlobs', {}),
+      { ContainerName: harness.input, BlobName: 'other.png', ETag: '0xOLDVERSION' },
+      harness.context('poisonBlobs', {}),
     );
-    await poison.poisonBlobs('not json', h.context('poisonBlobs', {}));
+    await poison.poisonBlobs('not json', harness.context('poisonBlobs', {}));
     expect(await read('other.png.error.json')).toBeUndefined();
   });
 

@@ -4,23 +4,23 @@ import { expectValidErrorDocument, expectValidResultDocument } from '../support/
 import { FUNCTIONS_TEST_KEY, functionsHarness, type FunctionsHarness } from '../support/functionsHarness';
 import { deliverBlob } from '../support/deliverBlob';
 
-let h: FunctionsHarness;
+let harness: FunctionsHarness;
 let processMediaBlob: typeof ProcessMediaBlob;
 
 beforeAll(async () => {
-  h = await functionsHarness();
+  harness = await functionsHarness();
   ({ processMediaBlob } = await import('../../src/functions/processMediaBlob'));
 });
 
 afterAll(async () => {
-  await h.close();
+  await harness.close();
 });
 
 /** Uploads a PNG and invokes the trigger as the host does. */
 const deliver = (name: string, bytes: Buffer) =>
-  deliverBlob(h, processMediaBlob, name, bytes, { contentType: 'image/png' });
+  deliverBlob(harness, processMediaBlob, name, bytes, { contentType: 'image/png' });
 
-const read = async (name: string) => (await h.blobs.readJson(h.output, name))?.value;
+const read = async (name: string) => (await harness.blobs.readJson(harness.output, name))?.value;
 
 describe('processMediaBlob (invoked as the host does)', () => {
   it('writes a result document for a delivered image, logging no payload or key', async () => {
@@ -29,7 +29,7 @@ describe('processMediaBlob (invoked as the host does)', () => {
     const document = await read('in/a b/ünï.png.json');
     expectValidResultDocument(document);
     expect(document).toMatchObject({ media: { width: 20, height: 10 }, attempts: 1 });
-    const text = h.logs.join('\n');
+    const text = harness.logs.join('\n');
     expect(text).toContain('succeeded');
     expect(text).not.toContain(FUNCTIONS_TEST_KEY);
     expect(text).not.toContain(png.toString('base64').slice(0, 24));
@@ -37,11 +37,11 @@ describe('processMediaBlob (invoked as the host does)', () => {
 
   it('uses the delivered bytes only when they are provably the stored version', async () => {
     const png = await encodeImage('png', 4, 4);
-    const { etag } = await h.blobs.upload(h.input, 'fresh.png', png);
+    const { etag } = await harness.blobs.upload(harness.input, 'fresh.png', png);
     await processMediaBlob(
       Buffer.from('not what storage holds'),
-      h.context('processMediaBlob', {
-        blobTrigger: `${h.input}/fresh.png`,
+      harness.context('processMediaBlob', {
+        blobTrigger: `${harness.input}/fresh.png`,
         properties: { ETag: '"0xOTHER"' },
       }),
     );
@@ -57,31 +57,31 @@ describe('processMediaBlob (invoked as the host does)', () => {
 
   it('two simultaneous deliveries of one version: one model call, one throws in_progress, its redelivery is skipped', async () => {
     const png = await encodeImage('png', 7, 7);
-    const { etag } = await h.blobs.upload(h.input, 'twin.png', png, { contentType: 'image/png' });
-    const calls = h.emulator.stats().chatCompletions;
-    const deliver = () => deliverBlob(h, processMediaBlob, 'twin.png', png, { upload: false });
+    const { etag } = await harness.blobs.upload(harness.input, 'twin.png', png, { contentType: 'image/png' });
+    const calls = harness.emulator.stats().chatCompletions;
+    const deliver = () => deliverBlob(harness, processMediaBlob, 'twin.png', png, { upload: false });
     const settled = await Promise.allSettled([deliver(), deliver()]);
     expect(settled.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
     expect(settled.find((outcome) => outcome.status === 'rejected')?.reason).toMatchObject({
       code: 'in_progress',
       retryable: true,
     });
-    expect(h.emulator.stats().chatCompletions).toBe(calls + 1);
+    expect(harness.emulator.stats().chatCompletions).toBe(calls + 1);
     expect(await read('twin.png.json')).toMatchObject({ source: { etag } });
     expect(await read('twin.png.error.json')).toBeUndefined();
 
     // The host redelivers the one that threw: the document exists by now.
     await deliver();
-    expect(h.emulator.stats().chatCompletions).toBe(calls + 1);
-    expect(h.logs.join('\n')).toContain('twin.png → skipped');
+    expect(harness.emulator.stats().chatCompletions).toBe(calls + 1);
+    expect(harness.logs.join('\n')).toContain('twin.png → skipped');
   });
 
   it('skips a duplicate delivery without a model call', async () => {
     const png = await encodeImage('png', 6, 6);
     await deliver('twice.png', png);
-    const calls = h.emulator.stats().chatCompletions;
-    await deliverBlob(h, processMediaBlob, 'twice.png', png, { upload: false });
-    expect(h.emulator.stats().chatCompletions).toBe(calls);
+    const calls = harness.emulator.stats().chatCompletions;
+    await deliverBlob(harness, processMediaBlob, 'twice.png', png, { upload: false });
+    expect(harness.emulator.stats().chatCompletions).toBe(calls);
   });
 });
 
@@ -103,9 +103,9 @@ describe('one document per input (the blob trigger)', () => {
     await deliver('cat.png', png);
     expect(await read('cat.png.json')).toMatchObject({ source: { name: 'cat.png' } });
     expect(await read('cat.png.error.json')).toBeUndefined();
-    const calls = h.emulator.stats().chatCompletions;
-    await deliverBlob(h, processMediaBlob, 'cat.png.error', png, { upload: false });
-    expect(h.emulator.stats().chatCompletions).toBe(calls);
+    const calls = harness.emulator.stats().chatCompletions;
+    await deliverBlob(harness, processMediaBlob, 'cat.png.error', png, { upload: false });
+    expect(harness.emulator.stats().chatCompletions).toBe(calls);
     expect(await read('cat.png.error~.json')).toEqual(kept);
   });
 
@@ -117,7 +117,7 @@ describe('one document per input (the blob trigger)', () => {
       status: 'failed',
       source: { container: 'x', name: 'other', etag: 'e' },
     };
-    await h.blobs.writeJson(h.output, 'dog.png.error.json', foreign, undefined);
+    await harness.blobs.writeJson(harness.output, 'dog.png.error.json', foreign, undefined);
     await deliver('dog.png', png);
     expect(await read('dog.png.json')).toMatchObject({ source: { name: 'dog.png' } });
     expect(await read('dog.png.error.json')).toEqual(foreign);

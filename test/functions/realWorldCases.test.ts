@@ -26,18 +26,18 @@ const { cases } = JSON.parse(readFileSync(path.join(CASES_DIR, 'cases.json'), 'u
 /** `cases.json`: "Durations are in seconds, within 0.1 s." */
 const DURATION_TOLERANCE_SECONDS = 0.1;
 
-let h: FunctionsHarness;
+let harness: FunctionsHarness;
 let processMediaBlob: typeof ProcessMediaBlob;
 let completions: typeof Completions;
 
 beforeAll(async () => {
-  h = await functionsHarness();
+  harness = await functionsHarness();
   ({ processMediaBlob } = await import('../../src/functions/processMediaBlob'));
   ({ completions } = await import('../../src/functions/completions'));
 });
 
 afterAll(async () => {
-  await h.close();
+  await harness.close();
 });
 
 /** Checks each expected field; `note` is prose for the reader, durations are compared within the tolerance. */
@@ -56,7 +56,7 @@ function expectFields(actual: unknown, expected: Expected | undefined): void {
 
 /** What the emulator's own decoder saw in the last chat request: the independent view of what was sent. */
 function lastReceivedMedia(): Record<string, unknown> {
-  const received = h.emulator.stats().received.at(-1);
+  const received = harness.emulator.stats().received.at(-1);
   expect(received?.status).toBe('200');
   const [media] = received?.media ?? [];
   expect(media).toBeDefined();
@@ -80,8 +80,8 @@ describe.each(cases)('real-world case $file ($what)', ({ file, expect: expected 
 
   it('gets the expected document through the blob trigger', async () => {
     const name = `cases/${file}`;
-    await deliverBlob(h, processMediaBlob, name, bytes);
-    const document = (await h.blobs.readJson(h.output, `${name}.json`))?.value as
+    await deliverBlob(harness, processMediaBlob, name, bytes);
+    const document = (await harness.blobs.readJson(harness.output, `${name}.json`))?.value as
       { status: string; media: unknown; sent: Record<string, unknown> } | undefined;
     expect(document?.status).toBe('succeeded');
     if (document === undefined) return;
@@ -100,13 +100,13 @@ describe.each(cases)('real-world case $file ($what)', ({ file, expect: expected 
         headers: { 'content-type': 'application/octet-stream' },
         body: { bytes },
       }),
-      h.context('completions', {}),
+      harness.context('completions', {}),
     );
     expect(response.status ?? 200).toBe(200);
     const answer = response.jsonBody as { saved?: { container: string; name: string } };
     expect(answer.saved).toBeDefined();
     if (answer.saved === undefined) return;
-    const document = (await h.blobs.readJson(answer.saved.container, answer.saved.name))?.value as
+    const document = (await harness.blobs.readJson(answer.saved.container, answer.saved.name))?.value as
       { status: string; media: unknown; sent: Record<string, unknown> } | undefined;
     expect(document?.status).toBe('succeeded');
     if (document === undefined) return;

@@ -2,14 +2,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { functionsHarness, type FunctionsHarness } from '../support/functionsHarness';
 
-let h: FunctionsHarness;
+let harness: FunctionsHarness;
 
 beforeAll(async () => {
-  h = await functionsHarness();
+  harness = await functionsHarness();
 });
 
 afterAll(async () => {
-  await h.close();
+  await harness.close();
 });
 
 const functionsDir = path.join(__dirname, '../../src/functions');

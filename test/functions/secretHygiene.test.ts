@@ -56,7 +56,7 @@ function expectCleanError(error: unknown): void {
   }
 }
 
-let h: FunctionsHarness;
+let harness: FunctionsHarness;
 let processMediaBlob: typeof ProcessMediaBlob;
 let completions: typeof Completions;
 const writes: jest.SpyInstance[] = [];
@@ -79,7 +79,7 @@ beforeAll(async () => {
   );
   // Per model request: blobs (success; content filter; two 500s; two resets), then HTTP (the same three).
   const faults = ['ok', 'content-filter', '500', '500', 'reset', 'reset'] as const;
-  h = await functionsHarness(
+  harness = await functionsHarness(
     { key: API_KEY, faults: [...faults, 'ok', 'content-filter', '500', '500'] },
     { AZURE_INFERENCE_CREDENTIAL: API_KEY, MEDIA_RETRY_MAX_ATTEMPTS: '2' },
   );
@@ -90,13 +90,13 @@ beforeAll(async () => {
 afterAll(async () => {
   setLogLevel('warning');
   for (const spy of writes) spy.mockRestore();
-  await h.close();
+  await harness.close();
 });
 
 async function deliver(name: string): Promise<unknown> {
-  await h.blobs.upload(h.input, name, IMAGE, { contentType: 'image/png' });
+  await harness.blobs.upload(harness.input, name, IMAGE, { contentType: 'image/png' });
   try {
-    await processMediaBlob(IMAGE, h.context('processMediaBlob', { name }));
+    await processMediaBlob(IMAGE, harness.context('processMediaBlob', { name }));
     return undefined;
   } catch (error) {
     return error;
@@ -104,9 +104,11 @@ async function deliver(name: string): Promise<unknown> {
 }
 
 async function allDocuments(container: string): Promise<string> {
-  const page = await h.blobs.listPage(container);
+  const page = await harness.blobs.listPage(container);
   const texts = await Promise.all(
-    page.items.map(async (item) => JSON.stringify((await h.blobs.readJson(container, item.name))?.value)),
+    page.items.map(async (item) =>
+      JSON.stringify((await harness.blobs.readJson(container, item.name))?.value),
+    ),
   );
   return texts.join('\n');
 }
@@ -122,20 +124,20 @@ async function runCore(gateway: ModelGateway, name: string): Promise<{ logs: str
     },
   });
   const settings = testConfig({
-    MEDIA_INPUT_CONTAINER: h.input,
-    MEDIA_OUTPUT_CONTAINER: h.output,
+    MEDIA_INPUT_CONTAINER: harness.input,
+    MEDIA_OUTPUT_CONTAINER: harness.output,
     MEDIA_RETRY_MAX_ATTEMPTS: '1',
   }).pipeline;
   const deps: PipelineDeps = {
-    blobs: h.blobs,
+    blobs: harness.blobs,
     model: gateway,
     clock: systemClock,
     logger: invocationLogger(context),
     settings,
   };
-  await h.blobs.upload(h.input, name, IMAGE, { contentType: 'image/png' });
+  await harness.blobs.upload(harness.input, name, IMAGE, { contentType: 'image/png' });
   try {
-    await processBlob(deps, { container: h.input, name });
+    await processBlob(deps, { container: harness.input, name });
     return { logs, error: undefined };
   } catch (error) {
     return { logs, error };
@@ -149,23 +151,25 @@ describe('secret hygiene (API key, bearer token, payload)', () => {
     const unavailable = await deliver('unavailable.png');
     const reset = await deliver('reset.png');
 
-    expect((await h.blobs.readJson(h.output, 'ok.png.json'))?.value).toMatchObject({ status: 'succeeded' });
-    expect((await h.blobs.readJson(h.output, 'filtered.png.error.json'))?.value).toMatchObject({
+    expect((await harness.blobs.readJson(harness.output, 'ok.png.json'))?.value).toMatchObject({
+      status: 'succeeded',
+    });
+    expect((await harness.blobs.readJson(harness.output, 'filtered.png.error.json'))?.value).toMatchObject({
       error: { code: 'content_filter' },
     });
     expect(unavailable).toMatchObject({ code: 'model_unavailable', retryable: true });
     expect(reset).toMatchObject({ code: 'network_error', retryable: true });
     // The payload did travel: the emulator saw the image the chunks come from.
-    expect(h.emulator.stats().received.some((request) => request.media.some((m) => m.width === 24))).toBe(
-      true,
-    );
+    expect(
+      harness.emulator.stats().received.some((request) => request.media.some((m) => m.width === 24)),
+    ).toBe(true);
 
     expectCleanError(unavailable);
     expectCleanError(reset);
     // The host logs a thrown error's message and stack.
     expectNoSecrets(`${String((reset as Error).stack)}\n${String((unavailable as Error).stack)}`, 'stacks');
-    expectNoSecrets(h.logs.join('\n'), 'context.log');
-    expect(h.logs.join('\n')).toContain('ok.png');
+    expectNoSecrets(harness.logs.join('\n'), 'context.log');
+    expect(harness.logs.join('\n')).toContain('ok.png');
   });
 
   it('the HTTP handler leaks nothing in its answers or logs: success, content filter, 5xx, bad option', async () => {
@@ -183,7 +187,7 @@ describe('secret hygiene (API key, bearer token, payload)', () => {
             query,
             body,
           }),
-          h.context('completions', {}),
+          harness.context('completions', {}),
         ),
       );
       return { status: response.status, text: await response.text() };
@@ -201,7 +205,7 @@ describe('secret hygiene (API key, bearer token, payload)', () => {
     expect(answers.map((answer) => answer.status)).toEqual([200, 422, expect.any(Number), 400]);
     expect(answers[2]?.status).toBeGreaterThanOrEqual(500);
     for (const answer of answers) expectNoSecrets(answer.text, `HTTP ${answer.status} answer`);
-    expectNoSecrets(h.logs.join('\n'), 'context.log');
+    expectNoSecrets(harness.logs.join('\n'), 'context.log');
   });
 
   it('a rejected key (401) and a bearer token over https leak nothing', async () => {
@@ -240,9 +244,9 @@ describe('secret hygiene (API key, bearer token, payload)', () => {
         errorClass: 'configuration',
       });
       expectCleanError(unauthorized.error);
-      expect(await h.blobs.readJson(h.output, 'unauthorized.png.error.json')).toBeUndefined();
+      expect(await harness.blobs.readJson(harness.output, 'unauthorized.png.error.json')).toBeUndefined();
       expect(tokenOk.error).toBeUndefined();
-      expect((await h.blobs.readJson(h.output, 'token-ok.png.json'))?.value).toMatchObject({
+      expect((await harness.blobs.readJson(harness.output, 'token-ok.png.json'))?.value).toMatchObject({
         status: 'succeeded',
       });
       expect(tokenReset.error).toMatchObject({ code: 'network_error' });
@@ -255,7 +259,7 @@ describe('secret hygiene (API key, bearer token, payload)', () => {
   });
 
   it('no document and no console or stream output carries a secret or the payload', async () => {
-    expectNoSecrets(await allDocuments(h.output), 'output documents');
+    expectNoSecrets(await allDocuments(harness.output), 'output documents');
     expectNoSecrets(captured.join('\n'), 'console and process streams');
     // The SDK's verbose log ran (otherwise this proves little) and redacted what it printed.
     expect(captured.join('\n')).toMatch(/REDACTED|Request:|Response status code/);

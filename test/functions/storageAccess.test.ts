@@ -16,7 +16,7 @@ import { testConnectionString, uniqueName } from '../support/storage';
  * The authorization step, tried as a hostile caller would: through the real handlers, against Azurite and the
  * emulator, with a third container holding a secret that no setting allows.
  */
-let h: FunctionsHarness;
+let harness: FunctionsHarness;
 let other: string;
 let queue: string;
 let completions: typeof Completions;
@@ -30,20 +30,20 @@ const queues = QueueServiceClient.fromConnectionString(testConnectionString());
 
 beforeAll(async () => {
   queue = uniqueName('sq');
-  h = await functionsHarness({}, { MEDIA_BATCH_QUEUE: queue, MEDIA_RETRY_MAX_ATTEMPTS: '1' });
+  harness = await functionsHarness({}, { MEDIA_BATCH_QUEUE: queue, MEDIA_RETRY_MAX_ATTEMPTS: '1' });
   await Promise.all(
     [queue, `${queue}-plan`, `${queue}-finalize`].map((name) =>
       queues.getQueueClient(name).createIfNotExists(),
     ),
   );
   other = uniqueName('secret');
-  await h.blobs.createContainerIfNotExists(other);
+  await harness.blobs.createContainerIfNotExists(other);
   png = await encodeImage('png', 8, 8);
   await Promise.all([
-    h.blobs.upload(other, 'secret.png', png),
-    h.blobs.upload(other, 'm.jsonl', Buffer.from('{"custom_id":"a","blob":"secret.png"}\n')),
-    h.blobs.upload(h.input, 'a.png', png),
-    h.blobs.upload(h.input, 'b.png', png),
+    harness.blobs.upload(other, 'secret.png', png),
+    harness.blobs.upload(other, 'm.jsonl', Buffer.from('{"custom_id":"a","blob":"secret.png"}\n')),
+    harness.blobs.upload(harness.input, 'a.png', png),
+    harness.blobs.upload(harness.input, 'b.png', png),
   ]);
   completions = (await import('../../src/functions/completions')).completions;
   post = await import('../../src/functions/postBatch');
@@ -54,7 +54,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await h.close();
+  await harness.close();
 });
 
 async function complete(blob: string): Promise<{ status: number; body: unknown }> {
@@ -66,7 +66,7 @@ async function complete(blob: string): Promise<{ status: number; body: unknown }
         headers: { 'content-type': 'application/json' },
         body: { string: JSON.stringify({ prompt: 'Describe.', media: [{ blob }] }) },
       }),
-      h.context('completions', {}),
+      harness.context('completions', {}),
     ),
   );
   return { status: response.status, body: await response.json() };
@@ -80,7 +80,7 @@ const postBatch = (body: string, headers: Record<string, string> = {}) =>
       headers,
       body: { string: body },
     }),
-    h.context('postBatch', {}),
+    harness.context('postBatch', {}),
   );
 
 const receiveAll = (name: string): Promise<unknown[]> => receiveAllMessages(queues, name);
@@ -88,23 +88,23 @@ const receiveAll = (name: string): Promise<unknown[]> => receiveAllMessages(queu
 /** Runs a created batch to the end through the queue handlers, as the host would. */
 async function runBatch(id: string): Promise<{ view: BatchView; lines: Record<string, unknown>[] }> {
   for (const message of await receiveAll(`${queue}-plan`)) {
-    await plan.planBatch(message, h.context('planBatch', { dequeueCount: 1 }));
+    await plan.planBatch(message, harness.context('planBatch', { dequeueCount: 1 }));
   }
   for (const message of await receiveAll(queue)) {
-    await item.processBatchItem(message, h.context('processBatchItem', { dequeueCount: 1 }));
+    await item.processBatchItem(message, harness.context('processBatchItem', { dequeueCount: 1 }));
   }
   for (const message of await receiveAll(`${queue}-finalize`)) {
-    await finalize.finalizeBatch(message, h.context('finalizeBatch', { dequeueCount: 1 }));
+    await finalize.finalizeBatch(message, harness.context('finalizeBatch', { dequeueCount: 1 }));
   }
   const view = (
     await get.getBatch(
       new HttpRequest({ method: 'GET', url: `https://app.example/api/batches/${id}`, params: { id } }),
-      h.context('getBatch', {}),
+      harness.context('getBatch', {}),
     )
   ).jsonBody as BatchView;
   const lines: Record<string, unknown>[] = [];
   for (const file of ['results', 'errors']) {
-    const bytes = await h.blobs.download(h.output, `batches/${id}/${file}.jsonl`);
+    const bytes = await harness.blobs.download(harness.output, `batches/${id}/${file}.jsonl`);
     for (const line of Buffer.from(bytes).toString('utf8').split('\n')) {
       if (line !== '') lines.push(JSON.parse(line) as Record<string, unknown>);
     }
@@ -114,18 +114,18 @@ async function runBatch(id: string): Promise<{ view: BatchView; lines: Record<st
 
 describe('POST /api/completions: blob references', () => {
   it('refuses every way out of the allowed container with 400, before storage and the model', async () => {
-    const calls = h.emulator.stats().chatCompletions;
+    const calls = harness.emulator.stats().chatCompletions;
     for (const blob of [
-      `${h.input}/../${other}/secret.png`,
-      `${h.input}/..`,
-      `${h.input}/x/%2e%2e/%2e%2e/${other}/secret.png`,
-      `${h.input}/x%2f..%2f..%2f${other}%2fsecret.png`,
-      `${h.input}/..\\${other}\\secret.png`,
-      `${h.input}//secret.png`,
+      `${harness.input}/../${other}/secret.png`,
+      `${harness.input}/..`,
+      `${harness.input}/x/%2e%2e/%2e%2e/${other}/secret.png`,
+      `${harness.input}/x%2f..%2f..%2f${other}%2fsecret.png`,
+      `${harness.input}/..\\${other}\\secret.png`,
+      `${harness.input}//secret.png`,
       // The storage client cannot encode a lone surrogate: it failed as a retryable transport error, a 502.
-      `${h.input}/\uD800.png`,
+      `${harness.input}/\uD800.png`,
       // Azure allows no control characters in names, and XML listings cannot carry them.
-      `${h.input}/a\u0000b.png`,
+      `${harness.input}/a\u0000b.png`,
     ]) {
       expect({ blob, ...(await complete(blob)) }).toMatchObject({
         blob,
@@ -133,7 +133,7 @@ describe('POST /api/completions: blob references', () => {
         body: { error: { code: 'invalid_blob_name' } },
       });
     }
-    expect(h.emulator.stats().chatCompletions).toBe(calls);
+    expect(harness.emulator.stats().chatCompletions).toBe(calls);
   });
 
   it('answers a forbidden blob exactly as a missing one, and never reads the output container', async () => {
@@ -143,7 +143,7 @@ describe('POST /api/completions: blob references', () => {
     expect(missing).toEqual(secret);
     const missingContainer = await complete(`no-such-container/secret.png`);
     expect(missingContainer).toMatchObject({ status: 400, body: { error: { code: 'blob_not_allowed' } } });
-    for (const container of [h.output, 'azure-webjobs-secrets', '$logs']) {
+    for (const container of [harness.output, 'azure-webjobs-secrets', '$logs']) {
       expect(await complete(`${container}/x.json`)).toMatchObject({
         status: 400,
         body: { error: { code: 'blob_not_allowed' } },
@@ -154,7 +154,7 @@ describe('POST /api/completions: blob references', () => {
 
 describe('POST /api/batches: sources', () => {
   it('reads only the batch containers: the source, the prefix and the manifest path are authorized', async () => {
-    for (const container of [h.output, other, 'azure-webjobs-secrets', 'no-such-container']) {
+    for (const container of [harness.output, other, 'azure-webjobs-secrets', 'no-such-container']) {
       expect(await postBatch(JSON.stringify({ container }))).toMatchObject({
         status: 400,
         jsonBody: { error: { code: 'blob_not_allowed' } },
@@ -172,7 +172,9 @@ describe('POST /api/batches: sources', () => {
     const missing = await postBatch(JSON.stringify({ manifest: `${other}/nope.jsonl` }));
     expect(existing).toMatchObject({ status: 400, jsonBody: { error: { code: 'blob_not_allowed' } } });
     expect(missing.jsonBody).toEqual(existing.jsonBody);
-    expect(await postBatch(JSON.stringify({ manifest: `${h.input}/../${other}/m.jsonl` }))).toMatchObject({
+    expect(
+      await postBatch(JSON.stringify({ manifest: `${harness.input}/../${other}/m.jsonl` })),
+    ).toMatchObject({
       status: 400,
       jsonBody: { error: { code: 'invalid_blob_name' } },
     });
@@ -183,8 +185,8 @@ describe('POST /api/batches: sources', () => {
     const lines = ['x', 'dup', 'y', '', 'dup', 'dup'].map((id) =>
       id === '' ? '' : JSON.stringify({ custom_id: id, blob: 'a.png' }),
     );
-    await h.blobs.upload(h.input, 'dup.jsonl', Buffer.from(lines.join('\n')));
-    const answer = await postBatch(JSON.stringify({ manifest: `${h.input}/dup.jsonl` }));
+    await harness.blobs.upload(harness.input, 'dup.jsonl', Buffer.from(lines.join('\n')));
+    const answer = await postBatch(JSON.stringify({ manifest: `${harness.input}/dup.jsonl` }));
     expect(answer).toMatchObject({
       status: 400,
       jsonBody: {
@@ -213,24 +215,24 @@ describe('a batch manifest naming what it may not', () => {
   it('gives each of 10 counted lines exactly one output line, refusing forbidden blobs without a model call', async () => {
     const manifest = [
       { custom_id: 'plain', blob: 'a.png' },
-      { custom_id: '../../../../x', blob: `${h.input}/b.png` },
+      { custom_id: '../../../../x', blob: `${harness.input}/b.png` },
       { custom_id: 'pair.error', blob: 'a.png' },
       { custom_id: 'pair', blob: 'missing.png' },
-      { custom_id: 'output', blob: `${h.output}/batches/anything/batch.json` },
+      { custom_id: 'output', blob: `${harness.output}/batches/anything/batch.json` },
       { custom_id: 'relative', blob: `../${other}/secret.png` },
       { custom_id: 'other', blob: `${other}/secret.png` },
-      { custom_id: 'unencodable', blob: `${h.input}/\uD800.png` },
+      { custom_id: 'unencodable', blob: `${harness.input}/\uD800.png` },
       // Control characters cannot stand in a document name (listings fail): hashed, recorded verbatim.
       { custom_id: 'a\u0000b', blob: 'a.png' },
       { custom_id: 'ctl\u0001', blob: 'a.png' },
     ];
-    await h.blobs.upload(
-      h.input,
+    await harness.blobs.upload(
+      harness.input,
       'hostile.jsonl',
       Buffer.from(manifest.map((line) => JSON.stringify(line)).join('\n')),
     );
-    const calls = h.emulator.stats().chatCompletions;
-    const created = await postBatch(JSON.stringify({ manifest: `${h.input}/hostile.jsonl` }));
+    const calls = harness.emulator.stats().chatCompletions;
+    const created = await postBatch(JSON.stringify({ manifest: `${harness.input}/hostile.jsonl` }));
     expect(created.status).toBe(202);
     const { id } = created.jsonBody as BatchView;
 
@@ -250,9 +252,9 @@ describe('a batch manifest naming what it may not', () => {
       expect(byId.get(refused)).toMatchObject({ error: { code: 'blob_not_allowed' } });
     }
     expect(byId.get('unencodable')).toMatchObject({ error: { code: 'invalid_blob_name' } });
-    expect(h.emulator.stats().chatCompletions).toBe(calls + 5);
+    expect(harness.emulator.stats().chatCompletions).toBe(calls + 5);
     // The unsafe custom_id stayed inside the batch's folder.
-    const outside = await h.blobs.listPage(h.output, { prefix: 'hashed-names/' });
+    const outside = await harness.blobs.listPage(harness.output, { prefix: 'hashed-names/' });
     expect(outside.items).toEqual([]);
   });
 });

@@ -20,14 +20,14 @@ import { deliverBlob } from '../support/deliverBlob';
  * pin on purpose. `npm run bench` prints the same table.
  */
 let proxy: CountingStorageProxy;
-let h: FunctionsHarness;
+let harness: FunctionsHarness;
 let processMediaBlob: typeof ProcessMediaBlob;
 let completions: typeof Completions;
 let png: Buffer;
 
 beforeAll(async () => {
   proxy = await startCountingStorageProxy(testConnectionString());
-  h = await functionsHarness(
+  harness = await functionsHarness(
     {},
     { MediaStorage: proxy.connectionString, MEDIA_BATCH_QUEUE: uniqueName('sq') },
   );
@@ -37,7 +37,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await h.close();
+  await harness.close();
   await proxy.close();
 });
 
@@ -45,7 +45,7 @@ type Properties = Record<string, unknown>;
 
 /** The trigger's delivery as real hosts send it; `properties` in the shape under test. */
 async function deliver(name: string, bytes: Uint8Array, properties: Properties): Promise<void> {
-  await deliverBlob(h, processMediaBlob, name, bytes, { properties });
+  await deliverBlob(harness, processMediaBlob, name, bytes, { properties });
 }
 
 /** Runs `work` and returns the storage requests it made, as `METHOD operation` lines (for a readable diff). */
@@ -62,10 +62,10 @@ async function counted(
 
 /** A run's own requests, not an item's: creating containers and listing the input to enumerate it. */
 const runLevel = (request: StorageRequest): boolean =>
-  request.operation === 'container' || request.path === h.input;
+  request.operation === 'container' || request.path === harness.input;
 
 async function uploaded(name: string, bytes: Uint8Array): Promise<string> {
-  const { etag } = await h.blobs.upload(h.input, name, bytes);
+  const { etag } = await harness.blobs.upload(harness.input, name, bytes);
   return etag.replaceAll('"', '');
 }
 
@@ -121,7 +121,7 @@ describe('storage requests per item (pinned)', () => {
           headers: { 'content-type': 'image/png' },
           body: { bytes: png },
         }),
-        h.context('completions', {}),
+        harness.context('completions', {}),
       ),
     );
     expect(requests).toEqual(['PUT blob']);

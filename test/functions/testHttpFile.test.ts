@@ -4,14 +4,14 @@ import type { HttpFunctionOptions } from '@azure/functions';
 import { functionsHarness, type FunctionsHarness } from '../support/functionsHarness';
 
 const ROOT = path.join(__dirname, '../..');
-let h: FunctionsHarness;
+let harness: FunctionsHarness;
 
 beforeAll(async () => {
-  h = await functionsHarness();
+  harness = await functionsHarness();
 });
 
 afterAll(async () => {
-  await h.close();
+  await harness.close();
 });
 
 /** `METHOD route` for every HTTP function the modules register, as the host would read them. */

@@ -22,15 +22,15 @@ export async function batchHarness(
   env: Record<string, string> = {},
   batch: Partial<BatchSettings> = {},
 ): Promise<BatchHarness> {
-  const h = await pipelineHarness(emulatorOptions, env);
+  const harness = await pipelineHarness(emulatorOptions, env);
   const queues = QueueServiceClient.fromConnectionString(testConnectionString());
   const settings: BatchSettings = {
-    ...h.config.batch,
+    ...harness.config.batch,
     queues: resolveBatchQueues(uniqueName('bq')),
     ...batch,
   };
   const batchDeps = {
-    ...h.deps,
+    ...harness.deps,
     queue: new AzureWorkQueue(queues),
     blocks: new AzureBlobBlocks(BlobServiceClient.fromConnectionString(testConnectionString())),
     batch: settings,
@@ -38,9 +38,11 @@ export async function batchHarness(
   const seed = async (count: number, data: Uint8Array, prefix = 'item-'): Promise<string[]> => {
     const names = Array.from({ length: count }, (_, n) => `${prefix}${String(n).padStart(6, '0')}.png`);
     for (let start = 0; start < names.length; start += 128) {
-      await Promise.all(names.slice(start, start + 128).map((name) => h.blobs.upload(h.input, name, data)));
+      await Promise.all(
+        names.slice(start, start + 128).map((name) => harness.blobs.upload(harness.input, name, data)),
+      );
     }
     return names;
   };
-  return { ...h, batchDeps, queues, seed };
+  return { ...harness, batchDeps, queues, seed };
 }

@@ -15,23 +15,23 @@ export interface DeliverBlobOptions {
  * `properties`, `metadata`) of a blob in the harness's input container, uploaded first unless `upload: false`.
  */
 export async function deliverBlob(
-  h: FunctionsHarness,
+  harness: FunctionsHarness,
   processMediaBlob: typeof ProcessMediaBlob,
   name: string,
   bytes: Uint8Array,
   options: DeliverBlobOptions = {},
 ): Promise<void> {
   const properties = options.properties ?? {
-    eTag: (await storedEtag(h, name, bytes, options)).replaceAll('"', ''),
+    eTag: (await storedEtag(harness, name, bytes, options)).replaceAll('"', ''),
     length: bytes.length,
     ...(options.contentType === undefined ? {} : { contentType: options.contentType }),
   };
   await processMediaBlob(
     bytes,
-    h.context('processMediaBlob', {
+    harness.context('processMediaBlob', {
       name,
-      blobTrigger: `${h.input}/${name}`,
-      uri: `http://127.0.0.1/devstoreaccount1/${h.input}/${name.split('/').map(encodeURIComponent).join('/')}`,
+      blobTrigger: `${harness.input}/${name}`,
+      uri: `http://127.0.0.1/devstoreaccount1/${harness.input}/${name.split('/').map(encodeURIComponent).join('/')}`,
       properties,
       metadata: options.metadata ?? {},
     }),
@@ -39,17 +39,17 @@ export async function deliverBlob(
 }
 
 async function storedEtag(
-  h: FunctionsHarness,
+  harness: FunctionsHarness,
   name: string,
   bytes: Uint8Array,
   options: DeliverBlobOptions,
 ): Promise<string> {
   if (options.upload === false) {
-    const stored = await h.blobs.getProperties(h.input, name);
-    if (stored === undefined) throw new Error(`No blob ${h.input}/${name} to redeliver.`);
+    const stored = await harness.blobs.getProperties(harness.input, name);
+    if (stored === undefined) throw new Error(`No blob ${harness.input}/${name} to redeliver.`);
     return stored.etag;
   }
-  const { etag } = await h.blobs.upload(h.input, name, bytes, {
+  const { etag } = await harness.blobs.upload(harness.input, name, bytes, {
     ...(options.contentType === undefined ? {} : { contentType: options.contentType }),
     ...(options.metadata === undefined ? {} : { metadata: options.metadata }),
   });

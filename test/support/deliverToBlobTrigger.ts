@@ -7,14 +7,14 @@ import type { FunctionsHarness } from './functionsHarness';
  * trigger metadata) and returns the document written: the result document, else the error document.
  */
 export async function deliverToBlobTrigger(
-  h: FunctionsHarness,
+  harness: FunctionsHarness,
   processMediaBlob: typeof ProcessMediaBlob,
   name: string,
   bytes: Buffer,
 ): Promise<unknown> {
-  await deliverBlob(h, processMediaBlob, name, bytes);
+  await deliverBlob(harness, processMediaBlob, name, bytes);
   const found =
-    (await h.blobs.readJson(h.output, `${name}.json`)) ??
-    (await h.blobs.readJson(h.output, `${name}.error.json`));
+    (await harness.blobs.readJson(harness.output, `${name}.json`)) ??
+    (await harness.blobs.readJson(harness.output, `${name}.error.json`));
   return found?.value;
 }

@@ -8,7 +8,7 @@ import { expectValidResponse } from './openapi';
  * the OpenAPI document.
  */
 export async function postRawMedia(
-  h: FunctionsHarness,
+  harness: FunctionsHarness,
   completions: typeof Completions,
   bytes: Buffer,
   contentType: string,
@@ -20,7 +20,7 @@ export async function postRawMedia(
     query: { prompt: 'Describe' },
     body: { bytes },
   });
-  const response = new HttpResponse(await completions(request, h.context('completions', {})));
+  const response = new HttpResponse(await completions(request, harness.context('completions', {})));
   const body = (await response.json()) as Record<string, unknown>;
   expectValidResponse(response.status, body);
   return { status: response.status, body };

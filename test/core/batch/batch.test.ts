@@ -16,20 +16,20 @@ import { expectValidErrorDocument, expectValidResultDocument } from '../../suppo
 import { createPlannedBatch, type LocalBatchDeps } from '../../support/createPlannedBatch';
 import { takeItemMessage } from '../../support/takeItemMessage';
 
-let h: BatchHarness;
+let harness: BatchHarness;
 let png: Buffer;
 
 beforeAll(async () => {
-  h = await batchHarness();
+  harness = await batchHarness();
   png = await encodeImage('png', 16, 16);
 });
 
 afterAll(async () => {
-  await h.close();
+  await harness.close();
 });
 
 /** Batch deps whose queue is in memory, so a test can step through plan → items → finalize. */
-function local(deps: BatchDeps = h.batchDeps): { deps: LocalBatchDeps; queue: MemoryWorkQueue } {
+function local(deps: BatchDeps = harness.batchDeps): { deps: LocalBatchDeps; queue: MemoryWorkQueue } {
   const queue = new MemoryWorkQueue();
   return { deps: { ...deps, queue }, queue };
 }
@@ -53,7 +53,7 @@ async function drain(deps: BatchDeps, queue: MemoryWorkQueue): Promise<void> {
 }
 
 async function readText(name: string): Promise<string> {
-  return Buffer.from(await h.blobs.download(h.output, name)).toString('utf8');
+  return Buffer.from(await harness.blobs.download(harness.output, name)).toString('utf8');
 }
 
 const jsonLines = (text: string): Record<string, unknown>[] =>
@@ -65,14 +65,14 @@ const jsonLines = (text: string): Record<string, unknown>[] =>
 describe('batch core', () => {
   it('runs a container batch: one document per item, exact counts and tokens, OpenAI Batch JSONL', async () => {
     const good = ['b/a.png', 'b/b.png', 'b/c.png', 'b/d.png', 'b/e.png'];
-    await Promise.all(good.map((name) => h.blobs.upload(h.input, name, png)));
-    await h.blobs.upload(h.input, 'b/notes.txt', Buffer.from('plain text'));
-    await h.blobs.upload(h.input, 'b/empty.png', new Uint8Array(0));
-    await h.blobs.upload(h.input, 'elsewhere.png', png);
-    const before = h.emulator.stats().byStatus['200'] ?? 0;
+    await Promise.all(good.map((name) => harness.blobs.upload(harness.input, name, png)));
+    await harness.blobs.upload(harness.input, 'b/notes.txt', Buffer.from('plain text'));
+    await harness.blobs.upload(harness.input, 'b/empty.png', new Uint8Array(0));
+    await harness.blobs.upload(harness.input, 'elsewhere.png', png);
+    const before = harness.emulator.stats().byStatus['200'] ?? 0;
     const { deps, queue } = local();
     const request = parseBatchRequest(
-      { container: h.input, prefix: 'b/', prompt: 'List the colours.' },
+      { container: harness.input, prefix: 'b/', prompt: 'List the colours.' },
       deps.settings,
     );
     const { record, created } = await createBatch(deps, request);
@@ -88,12 +88,14 @@ describe('batch core', () => {
       error_file: batchPaths.errors(record.id),
     });
     expect(view?.completed_at).toEqual(expect.any(Number) as number);
-    expect((h.emulator.stats().byStatus['200'] ?? 0) - before).toBe(5);
+    expect((harness.emulator.stats().byStatus['200'] ?? 0) - before).toBe(5);
 
     let prompt = 0;
     let completion = 0;
     for (const name of good) {
-      const document = (await h.blobs.readJson(h.output, `batches/${record.id}/items/${name}.json`))?.value;
+      const document = (
+        await harness.blobs.readJson(harness.output, `batches/${record.id}/items/${name}.json`)
+      )?.value;
       expectValidResultDocument(document);
       const { usage, request: sent } = document as {
         usage: Record<string, number>;
@@ -109,7 +111,8 @@ describe('batch core', () => {
       total_tokens: prompt + completion,
     });
     expectValidErrorDocument(
-      (await h.blobs.readJson(h.output, `batches/${record.id}/items/b/notes.txt.error.json`))?.value,
+      (await harness.blobs.readJson(harness.output, `batches/${record.id}/items/b/notes.txt.error.json`))
+        ?.value,
     );
 
     const results = jsonLines(await readText(batchPaths.results(record.id)));
@@ -141,9 +144,9 @@ describe('batch core', () => {
   });
 
   it('counts a redelivered item once, and repairs a crash between the document and the count', async () => {
-    await Promise.all(['r/1.png', 'r/2.png'].map((name) => h.blobs.upload(h.input, name, png)));
+    await Promise.all(['r/1.png', 'r/2.png'].map((name) => harness.blobs.upload(harness.input, name, png)));
     const { deps, queue } = local();
-    const record = await createPlannedBatch(deps, { container: h.input, prefix: 'r/' });
+    const record = await createPlannedBatch(deps, { container: harness.input, prefix: 'r/' });
     const first = takeItemMessage(deps);
     const second = takeItemMessage(deps);
 
@@ -151,16 +154,16 @@ describe('batch core', () => {
     const crashed = await processBlob(deps, {
       container: second.container,
       name: second.name,
-      output: batchPaths.item(h.output, record.id, second.name),
+      output: batchPaths.item(harness.output, record.id, second.name),
     });
     expect(crashed.status).toBe('succeeded');
-    const calls = h.emulator.stats().byStatus['200'] ?? 0;
+    const calls = harness.emulator.stats().byStatus['200'] ?? 0;
 
     expect(await runBatchItem(deps, first, { dequeueCount: 1 })).toBe('completed');
     expect(await runBatchItem(deps, first, { dequeueCount: 2 })).toBe('duplicate');
     expect(await runBatchItem(deps, second, { dequeueCount: 2 })).toBe('completed');
     expect(await runBatchItem(deps, second, { dequeueCount: 3 })).toBe('duplicate');
-    expect((h.emulator.stats().byStatus['200'] ?? 0) - calls).toBe(1);
+    expect((harness.emulator.stats().byStatus['200'] ?? 0) - calls).toBe(1);
 
     const view = await getBatchStatus(deps, record.id);
     expect(view?.request_counts).toEqual({ total: 2, completed: 2, failed: 0, cancelled: 0 });
@@ -173,15 +176,15 @@ describe('batch core', () => {
   });
 
   it('cancel: items not started get batch_cancelled, in-flight ones finish, the batch ends cancelled', async () => {
-    const names = await h.seed(12, png, 'c/');
+    const names = await harness.seed(12, png, 'c/');
     const { deps, queue } = local();
-    const record = await createPlannedBatch(deps, { container: h.input, prefix: 'c/' });
+    const record = await createPlannedBatch(deps, { container: harness.input, prefix: 'c/' });
     for (let n = 0; n < 4; n++) await runBatchItem(deps, takeItemMessage(deps), { dequeueCount: 1 });
-    const calls = h.emulator.stats().byStatus['200'] ?? 0;
+    const calls = harness.emulator.stats().byStatus['200'] ?? 0;
     const cancelling = await cancelBatch(deps, record.id);
     expect(cancelling).toMatchObject({ status: 'cancelling', cancelling_at: expect.any(Number) as number });
     await drain(deps, queue);
-    expect(h.emulator.stats().byStatus['200'] ?? 0).toBe(calls);
+    expect(harness.emulator.stats().byStatus['200'] ?? 0).toBe(calls);
     const view = await getBatchStatus(deps, record.id);
     expect(view).toMatchObject({
       status: 'cancelled',
@@ -198,26 +201,27 @@ describe('batch core', () => {
   });
 
   it('plans from a manifest with per-line prompts and custom ids; a missing blob gets an error document', async () => {
-    await h.blobs.upload(h.input, 'm/x.png', png);
+    await harness.blobs.upload(harness.input, 'm/x.png', png);
     const lines = [
-      { custom_id: 'first', blob: `${h.input}/m/x.png`, prompt: 'Say one.' },
-      { custom_id: 'second', blob: `${h.input}/m/x.png`, prompt: 'Say two.', max_tokens: 20 },
-      { custom_id: 'gone', blob: `${h.input}/m/missing.png` },
+      { custom_id: 'first', blob: `${harness.input}/m/x.png`, prompt: 'Say one.' },
+      { custom_id: 'second', blob: `${harness.input}/m/x.png`, prompt: 'Say two.', max_tokens: 20 },
+      { custom_id: 'gone', blob: `${harness.input}/m/missing.png` },
     ];
     const text = `${lines.map((line) => JSON.stringify(line)).join('\n')}\n\n`;
-    await h.blobs.upload(h.input, 'manifests/m.jsonl', Buffer.from(text));
+    await harness.blobs.upload(harness.input, 'manifests/m.jsonl', Buffer.from(text));
     const { deps, queue } = local();
     const { record } = await createBatch(
       deps,
-      parseBatchRequest({ manifest: `${h.input}/manifests/m.jsonl` }, deps.settings),
+      parseBatchRequest({ manifest: `${harness.input}/manifests/m.jsonl` }, deps.settings),
     );
     await drain(deps, queue);
     expect(await getBatchStatus(deps, record.id)).toMatchObject({
       status: 'completed',
-      input: { manifest: `${h.input}/manifests/m.jsonl` },
+      input: { manifest: `${harness.input}/manifests/m.jsonl` },
       request_counts: { total: 3, completed: 2, failed: 1 },
     });
-    const second = (await h.blobs.readJson(h.output, `batches/${record.id}/items/second.json`))?.value;
+    const second = (await harness.blobs.readJson(harness.output, `batches/${record.id}/items/second.json`))
+      ?.value;
     expect(second).toMatchObject({ request: { prompt: 'Say two.', maxTokens: 20 } });
     const results = jsonLines(await readText(batchPaths.results(record.id)));
     expect(results.map((line) => line.custom_id).sort()).toEqual(['first', 'second']);
@@ -230,15 +234,15 @@ describe('batch core', () => {
   });
 
   it('fails the batch on a malformed manifest line', async () => {
-    await h.blobs.upload(
-      h.input,
+    await harness.blobs.upload(
+      harness.input,
       'manifests/bad.jsonl',
       Buffer.from('{"custom_id":"a","blob":"x.png"}\nnot json\n'),
     );
     const { deps, queue } = local();
     const { record } = await createBatch(
       deps,
-      parseBatchRequest({ manifest: `${h.input}/manifests/bad.jsonl` }, deps.settings),
+      parseBatchRequest({ manifest: `${harness.input}/manifests/bad.jsonl` }, deps.settings),
     );
     await drain(deps, queue);
     expect(await getBatchStatus(deps, record.id)).toMatchObject({
@@ -249,9 +253,9 @@ describe('batch core', () => {
   });
 
   it('rejects bad requests before creating anything', async () => {
-    const settings = h.batchDeps.settings;
+    const settings = harness.batchDeps.settings;
     await expect(
-      createBatch(h.batchDeps, parseBatchRequest({ container: h.output }, settings)),
+      createBatch(harness.batchDeps, parseBatchRequest({ container: harness.output }, settings)),
     ).rejects.toMatchObject({ code: 'blob_not_allowed' });
     expect(() => parseBatchRequest({ prompt: 5 }, settings)).toThrow('"prompt" must be a string');
     expect(() => parseBatchRequest({ model: 'not-allowed' }, settings)).toThrow(

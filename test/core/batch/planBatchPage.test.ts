@@ -7,29 +7,29 @@ import { parseBatchRequest } from '../../../src/core/batch/parseBatchRequest';
 import { planBatchPage } from '../../../src/core/batch/planBatchPage';
 import { batchHarness, type BatchHarness } from '../../support/batchHarness';
 
-let h: BatchHarness;
+let harness: BatchHarness;
 
 beforeAll(async () => {
-  h = await batchHarness();
+  harness = await batchHarness();
 });
 
 afterAll(async () => {
-  await h.close();
+  await harness.close();
 });
 
 describe('planBatchPage', () => {
   it('plans more blobs than one listing page (5,001), one page per invocation, never the whole listing', async () => {
     const count = 5_001;
-    await h.seed(count, new Uint8Array([1]), 'many/');
+    await harness.seed(count, new Uint8Array([1]), 'many/');
     const listed: number[] = [];
     const queue = new MemoryWorkQueue();
     const deps: BatchDeps = {
-      ...h.batchDeps,
+      ...harness.batchDeps,
       queue,
       // The real store, observed: every listing call records how many blobs it brought into memory.
-      blobs: Object.assign(Object.create(h.blobs) as BatchDeps['blobs'], {
+      blobs: Object.assign(Object.create(harness.blobs) as BatchDeps['blobs'], {
         listPage: async (...args: Parameters<BatchDeps['blobs']['listPage']>) => {
-          const page = await h.blobs.listPage(...args);
+          const page = await harness.blobs.listPage(...args);
           listed.push(page.items.length);
           return page;
         },
@@ -38,7 +38,7 @@ describe('planBatchPage', () => {
     const planQueue = deps.batch.queues.plan;
     const { record } = await createBatch(
       deps,
-      parseBatchRequest({ container: h.input, prefix: 'many/' }, deps.settings),
+      parseBatchRequest({ container: harness.input, prefix: 'many/' }, deps.settings),
     );
     const outcomes = [];
     const queuedPerInvocation: number[] = [];
@@ -55,7 +55,7 @@ describe('planBatchPage', () => {
     expect(listed).toEqual([1000, 1000, 1000, 1000, 1000, 1]);
     expect(queuedPerInvocation).toEqual([1000, 1000, 1000, 1000, 1000, 1]);
     expect(outcomes.at(-1)).toEqual({ status: 'planned', items: 1, last: true });
-    expect(await readBatchRecord(h.blobs, h.output, record.id)).toMatchObject({
+    expect(await readBatchRecord(harness.blobs, harness.output, record.id)).toMatchObject({
       status: 'in_progress',
       planned: count,
       plannedPages: 6,

@@ -7,39 +7,42 @@ import { expectValidErrorDocument } from '../../support/documentSchemas';
 import { createPlannedBatch } from '../../support/createPlannedBatch';
 import { takeItemMessage } from '../../support/takeItemMessage';
 
-let h: BatchHarness;
+let harness: BatchHarness;
 
 beforeAll(async () => {
   // Every model call is throttled: each delivery spends its retry budget and fails.
-  h = await batchHarness({ faultRate: 1, faultKinds: ['503'] }, { MEDIA_RETRY_MAX_ATTEMPTS: '2' });
+  harness = await batchHarness({ faultRate: 1, faultKinds: ['503'] }, { MEDIA_RETRY_MAX_ATTEMPTS: '2' });
 });
 
 afterAll(async () => {
-  await h.close();
+  await harness.close();
 });
 
 describe('runBatchItem with transient failures', () => {
   it('throws before the last delivery, records retries_exhausted on it, and the poison path records too', async () => {
     const png = await encodeImage('png', 8, 8);
-    await Promise.all(['t/1.png', 't/2.png'].map((name) => h.blobs.upload(h.input, name, png)));
+    await Promise.all(['t/1.png', 't/2.png'].map((name) => harness.blobs.upload(harness.input, name, png)));
     const queue = new MemoryWorkQueue();
-    const deps = { ...h.batchDeps, queue };
-    const record = await createPlannedBatch(deps, { container: h.input, prefix: 't/' });
+    const deps = { ...harness.batchDeps, queue };
+    const record = await createPlannedBatch(deps, { container: harness.input, prefix: 't/' });
     const first = takeItemMessage(deps);
     const second = takeItemMessage(deps);
 
     await expect(runBatchItem(deps, first, { dequeueCount: 1 })).rejects.toMatchObject({ retryable: true });
-    expect(await h.blobs.readJson(h.output, `batches/${record.id}/items/t/1.png.error.json`)).toBeUndefined();
+    expect(
+      await harness.blobs.readJson(harness.output, `batches/${record.id}/items/t/1.png.error.json`),
+    ).toBeUndefined();
     const last = deps.batch.maxDequeueCount;
     expect(await runBatchItem(deps, first, { dequeueCount: last })).toBe('failed');
-    const document = (await h.blobs.readJson(h.output, `batches/${record.id}/items/t/1.png.error.json`))
-      ?.value;
+    const document = (
+      await harness.blobs.readJson(harness.output, `batches/${record.id}/items/t/1.png.error.json`)
+    )?.value;
     expectValidErrorDocument(document);
     expect(document).toMatchObject({ error: { code: 'retries_exhausted', retryable: true, attempts: last } });
 
-    const calls = h.emulator.stats().chatCompletions;
+    const calls = harness.emulator.stats().chatCompletions;
     expect(await runBatchItem(deps, second, { dequeueCount: last, poisoned: true })).toBe('failed');
-    expect(h.emulator.stats().chatCompletions).toBe(calls);
+    expect(harness.emulator.stats().chatCompletions).toBe(calls);
     expect(await getBatchStatus(deps, record.id)).toMatchObject({
       status: 'finalizing',
       request_counts: { total: 2, completed: 0, failed: 2 },

@@ -8,76 +8,76 @@ import { batchHarness, type BatchHarness } from '../../support/batchHarness';
 import { createPlannedBatch } from '../../support/createPlannedBatch';
 import { takeItemMessage } from '../../support/takeItemMessage';
 
-let h: BatchHarness;
+let harness: BatchHarness;
 
 beforeAll(async () => {
   // A model answer takes a moment, so that a second delivery meets the first one's claim.
-  h = await batchHarness({ latencyMs: 300 });
+  harness = await batchHarness({ latencyMs: 300 });
 });
 
 afterAll(async () => {
-  await h.close();
+  await harness.close();
 });
 
 /** A one-item batch over `name`, planned; its item message and documents' location. */
 async function oneItemBatch(name: string) {
-  const { etag } = await h.blobs.upload(h.input, name, await encodeImage('png', 8, 8));
-  const planning = { ...h.batchDeps, queue: new MemoryWorkQueue() };
-  const record = await createPlannedBatch(planning, { container: h.input, prefix: name });
+  const { etag } = await harness.blobs.upload(harness.input, name, await encodeImage('png', 8, 8));
+  const planning = { ...harness.batchDeps, queue: new MemoryWorkQueue() };
+  const record = await createPlannedBatch(planning, { container: harness.input, prefix: name });
   const item = takeItemMessage(planning);
-  return { id: record.id, etag, item, location: batchPaths.item(h.output, record.id, name) };
+  return { id: record.id, etag, item, location: batchPaths.item(harness.output, record.id, name) };
 }
 
 describe('runBatchItem with claims', () => {
   it('the last delivery defers to a live claim instead of recording the item as failed', async () => {
     const { id, etag, item, location } = await oneItemBatch('held/a.png');
-    const last = h.batchDeps.batch.maxDequeueCount;
+    const last = harness.batchDeps.batch.maxDequeueCount;
     const claim = (inMs: number) =>
-      h.blobs.writeJson(
-        h.output,
+      harness.blobs.writeJson(
+        harness.output,
         claimBlobName(location.resultName),
         {
           schemaVersion: 1,
           resultName: location.resultName,
-          source: { container: h.input, name: item.name, etag },
-          claimedAt: new Date(h.deps.clock.now()).toISOString(),
-          expiresAt: new Date(h.deps.clock.now() + inMs).toISOString(),
+          source: { container: harness.input, name: item.name, etag },
+          claimedAt: new Date(harness.deps.clock.now()).toISOString(),
+          expiresAt: new Date(harness.deps.clock.now() + inMs).toISOString(),
         },
         undefined,
       );
     // Another delivery of the item holds it for 30 more seconds.
-    const claimedAt = h.deps.clock.now();
+    const claimedAt = harness.deps.clock.now();
     await claim(30_000);
-    const calls = h.emulator.stats().chatCompletions;
+    const calls = harness.emulator.stats().chatCompletions;
 
-    await expect(runBatchItem(h.batchDeps, item, { dequeueCount: 1 })).rejects.toMatchObject({
+    await expect(runBatchItem(harness.batchDeps, item, { dequeueCount: 1 })).rejects.toMatchObject({
       code: 'in_progress',
       retryable: true,
     });
-    expect(await runBatchItem(h.batchDeps, item, { dequeueCount: last })).toBe('deferred');
-    expect(h.emulator.stats().chatCompletions).toBe(calls);
-    expect(await h.blobs.readJson(h.output, location.errorName)).toBeUndefined();
-    expect(await getBatchStatus(h.batchDeps, id)).toMatchObject({
+    expect(await runBatchItem(harness.batchDeps, item, { dequeueCount: last })).toBe('deferred');
+    expect(harness.emulator.stats().chatCompletions).toBe(calls);
+    expect(await harness.blobs.readJson(harness.output, location.errorName)).toBeUndefined();
+    expect(await getBatchStatus(harness.batchDeps, id)).toMatchObject({
       request_counts: { total: 1, completed: 0, failed: 0 },
     });
     // A fresh copy of the message waits, invisible, until about when the claim expires.
-    const queue = h.queues.getQueueClient(h.batchDeps.batch.queues.item);
+    const queue = harness.queues.getQueueClient(harness.batchDeps.batch.queues.item);
     expect((await queue.getProperties()).approximateMessagesCount).toBe(1);
     expect((await queue.receiveMessages()).receivedMessageItems).toHaveLength(0);
-    const deferred = h.deps.logger.entries.filter((entry) => entry.message.includes('deferred')).at(-1);
+    const deferred = harness.deps.logger.entries.filter((entry) => entry.message.includes('deferred')).at(-1);
     expect(deferred?.fields).toMatchObject({ batchId: id, index: item.index });
     // The delay covers what was left of the claim when the copy was sent (30 s less the time this test took, which
     // a loaded machine stretches), plus at most the rounding second and one second of margin.
-    const claimLeftSeconds = (claimedAt + 30_000 - h.deps.clock.now()) / 1000;
+    const claimLeftSeconds = (claimedAt + 30_000 - harness.deps.clock.now()) / 1000;
     expect(deferred?.fields?.delaySeconds).toBeGreaterThanOrEqual(Math.floor(claimLeftSeconds));
     expect(deferred?.fields?.delaySeconds).toBeLessThanOrEqual(32);
 
     // The holder died: once its claim has expired, the copy takes it over and completes the item.
     await claim(-1);
-    expect(await runBatchItem(h.batchDeps, item, { dequeueCount: 1 })).toBe('completed');
-    expect(h.emulator.stats().chatCompletions).toBe(calls + 1);
-    expect(await h.blobs.readJson(h.output, claimBlobName(location.resultName))).toBeUndefined();
-    expect(await getBatchStatus(h.batchDeps, id)).toMatchObject({
+    expect(await runBatchItem(harness.batchDeps, item, { dequeueCount: 1 })).toBe('completed');
+    expect(harness.emulator.stats().chatCompletions).toBe(calls + 1);
+    expect(await harness.blobs.readJson(harness.output, claimBlobName(location.resultName))).toBeUndefined();
+    expect(await getBatchStatus(harness.batchDeps, id)).toMatchObject({
       request_counts: { total: 1, completed: 1, failed: 0 },
     });
     await queue.clearMessages();
@@ -85,22 +85,22 @@ describe('runBatchItem with claims', () => {
 
   it('two simultaneous last deliveries of one item: one completes, one defers; one model call, counted once', async () => {
     const { id, item, location } = await oneItemBatch('twin/b.png');
-    const last = h.batchDeps.batch.maxDequeueCount;
-    const calls = h.emulator.stats().chatCompletions;
+    const last = harness.batchDeps.batch.maxDequeueCount;
+    const calls = harness.emulator.stats().chatCompletions;
     const outcomes = await Promise.all([
-      runBatchItem(h.batchDeps, item, { dequeueCount: last }),
-      runBatchItem(h.batchDeps, item, { dequeueCount: last }),
+      runBatchItem(harness.batchDeps, item, { dequeueCount: last }),
+      runBatchItem(harness.batchDeps, item, { dequeueCount: last }),
     ]);
     expect(outcomes.sort()).toEqual(['completed', 'deferred']);
-    expect(h.emulator.stats().chatCompletions).toBe(calls + 1);
-    expect(await h.blobs.readJson(h.output, location.resultName)).toBeDefined();
-    expect(await h.blobs.readJson(h.output, location.errorName)).toBeUndefined();
-    expect(await h.blobs.readJson(h.output, claimBlobName(location.resultName))).toBeUndefined();
+    expect(harness.emulator.stats().chatCompletions).toBe(calls + 1);
+    expect(await harness.blobs.readJson(harness.output, location.resultName)).toBeDefined();
+    expect(await harness.blobs.readJson(harness.output, location.errorName)).toBeUndefined();
+    expect(await harness.blobs.readJson(harness.output, claimBlobName(location.resultName))).toBeUndefined();
 
     // The deferred copy arrives later and finds the item done.
-    expect(await runBatchItem(h.batchDeps, item, { dequeueCount: 1 })).toBe('duplicate');
-    expect(h.emulator.stats().chatCompletions).toBe(calls + 1);
-    expect(await getBatchStatus(h.batchDeps, id)).toMatchObject({
+    expect(await runBatchItem(harness.batchDeps, item, { dequeueCount: 1 })).toBe('duplicate');
+    expect(harness.emulator.stats().chatCompletions).toBe(calls + 1);
+    expect(await getBatchStatus(harness.batchDeps, id)).toMatchObject({
       request_counts: { total: 1, completed: 1, failed: 0 },
     });
   });

@@ -8,15 +8,15 @@ import { testConfig } from '../../support/pipeline';
 import { createPlannedBatch } from '../../support/createPlannedBatch';
 import { takeItemMessage } from '../../support/takeItemMessage';
 
-let h: BatchHarness;
+let harness: BatchHarness;
 
 beforeAll(async () => {
   // The emulator wants `test-key`; the app is configured with another one (401 on every call).
-  h = await batchHarness({}, { AZURE_INFERENCE_CREDENTIAL: 'not-the-key' });
+  harness = await batchHarness({}, { AZURE_INFERENCE_CREDENTIAL: 'not-the-key' });
 });
 
 afterAll(async () => {
-  await h.close();
+  await harness.close();
 });
 
 /** A MemoryWorkQueue that remembers the delay each message was sent with. */
@@ -30,10 +30,10 @@ class DelayRecordingQueue extends MemoryWorkQueue {
 }
 
 it('defers an item whose last delivery meets a configuration fault instead of counting it failed, and completes it after the fix', async () => {
-  await h.blobs.upload(h.input, 'cfg/1.png', await encodeImage('png', 8, 8));
+  await harness.blobs.upload(harness.input, 'cfg/1.png', await encodeImage('png', 8, 8));
   const queue = new DelayRecordingQueue();
-  const deps = { ...h.batchDeps, queue };
-  const record = await createPlannedBatch(deps, { container: h.input, prefix: 'cfg/' });
+  const deps = { ...harness.batchDeps, queue };
+  const record = await createPlannedBatch(deps, { container: harness.input, prefix: 'cfg/' });
   const item = takeItemMessage(deps);
   const itemDocument = `batches/${record.id}/items/cfg/1.png`;
 
@@ -46,14 +46,14 @@ it('defers an item whose last delivery meets a configuration fault instead of co
   // A fresh message, after at least the breaker's back-off and a minute (a role assignment's propagation).
   expect(queue.delays.slice(sentBefore)).toEqual([expect.any(Number)]);
   expect(queue.delays.at(-1)).toBeGreaterThanOrEqual(60);
-  expect(await h.blobs.readJson(h.output, `${itemDocument}.error.json`)).toBeUndefined();
+  expect(await harness.blobs.readJson(harness.output, `${itemDocument}.error.json`)).toBeUndefined();
   expect(await getBatchStatus(deps, record.id)).toMatchObject({
     status: 'in_progress',
     request_counts: { total: 1, completed: 0, failed: 0 },
   });
 
   // The key is fixed (the app restarts with the new setting): the deferred message completes the item.
-  const fixed = testConfig({ AZURE_INFERENCE_ENDPOINT: `${h.emulator.url}/models` });
+  const fixed = testConfig({ AZURE_INFERENCE_ENDPOINT: `${harness.emulator.url}/models` });
   const deferred = takeItemMessage(deps);
   const outcome = await runBatchItem(
     { ...deps, model: await createModelGateway(fixed.inference) },

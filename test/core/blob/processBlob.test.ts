@@ -7,14 +7,14 @@ import { expectValidErrorDocument, expectValidResultDocument } from '../../suppo
 import { pipelineHarness, type PipelineHarness } from '../../support/pipelineHarness';
 import { encodeImage, wav } from '../media/fixtures';
 
-let h: PipelineHarness;
+let harness: PipelineHarness;
 
 async function setup(emulator: EmulatorOptions = {}, env: Record<string, string> = {}): Promise<void> {
-  h = await pipelineHarness(emulator, env);
+  harness = await pipelineHarness(emulator, env);
 }
 
 afterEach(async () => {
-  await h.close();
+  await harness.close();
 });
 
 async function upload(
@@ -23,15 +23,18 @@ async function upload(
   metadata: Record<string, string> = {},
   contentType?: string,
 ) {
-  return h.blobs.upload(h.input, name, bytes, {
+  return harness.blobs.upload(harness.input, name, bytes, {
     metadata,
     ...(contentType === undefined ? {} : { contentType }),
   });
 }
 
-const run = (name: string): Promise<ProcessBlobOutcome> => processBlob(h.deps, { container: h.input, name });
-const readResult = async (name: string) => (await h.blobs.readJson(h.output, `${name}.json`))?.value;
-const readError = async (name: string) => (await h.blobs.readJson(h.output, `${name}.error.json`))?.value;
+const run = (name: string): Promise<ProcessBlobOutcome> =>
+  processBlob(harness.deps, { container: harness.input, name });
+const readResult = async (name: string) =>
+  (await harness.blobs.readJson(harness.output, `${name}.json`))?.value;
+const readError = async (name: string) =>
+  (await harness.blobs.readJson(harness.output, `${name}.error.json`))?.value;
 
 describe('processBlob with Azurite and the emulator', () => {
   it('turns a PNG into a valid result document without the payload', async () => {
@@ -44,10 +47,16 @@ describe('processBlob with Azurite and the emulator', () => {
     expectValidResultDocument(document);
     expect(document).toMatchObject({
       status: 'succeeded',
-      source: { container: h.input, name: 'chart.png', etag, contentType: 'image/png', size: png.length },
+      source: {
+        container: harness.input,
+        name: 'chart.png',
+        etag,
+        contentType: 'image/png',
+        size: png.length,
+      },
       media: { kind: 'image', mimeType: 'image/png', width: 64, height: 48 },
       request: { model: 'gpt-4o', detail: 'auto', maxTokens: 1024, apiVersion: '2024-05-01-preview' },
-      model: h.emulator.profile.model,
+      model: harness.emulator.profile.model,
       finishReason: 'stop',
       attempts: 1,
     });
@@ -56,7 +65,7 @@ describe('processBlob with Azurite and the emulator', () => {
     expect(typeof (document as { completion: unknown }).completion).toBe('string');
     expect((document as { usage: { total_tokens: number } }).usage.total_tokens).toBeGreaterThan(0);
     expect((document as { requestId: unknown }).requestId).toEqual(expect.any(String));
-    expect(h.emulator.stats().received.at(-1)?.media).toEqual([
+    expect(harness.emulator.stats().received.at(-1)?.media).toEqual([
       expect.objectContaining({
         kind: 'image',
         source: 'data',
@@ -76,7 +85,7 @@ describe('processBlob with Azurite and the emulator', () => {
       media: { mimeType: 'image/jpeg' },
       source: { name: 'photos/été 2024/chat noir 🐈.png' },
     });
-    expect(h.emulator.stats().received.at(-1)?.media[0]).toMatchObject({ mimeType: 'image/jpeg' });
+    expect(harness.emulator.stats().received.at(-1)?.media[0]).toMatchObject({ mimeType: 'image/jpeg' });
   });
 
   it('sends WAV audio as input_audio with the audio API version and prompt', async () => {
@@ -87,9 +96,13 @@ describe('processBlob with Azurite and the emulator', () => {
     expectValidResultDocument(document);
     expect(document).toMatchObject({
       media: { kind: 'audio', format: 'wav', durationSeconds: 1.5 },
-      request: { detail: null, apiVersion: '2025-01-01-preview', prompt: h.config.pipeline.audioPrompt },
+      request: {
+        detail: null,
+        apiVersion: '2025-01-01-preview',
+        prompt: harness.config.pipeline.audioPrompt,
+      },
     });
-    expect(h.emulator.stats().received.at(-1)?.media[0]).toMatchObject({ kind: 'audio' });
+    expect(harness.emulator.stats().received.at(-1)?.media[0]).toMatchObject({ kind: 'audio' });
   });
 
   it.each([
@@ -105,7 +118,7 @@ describe('processBlob with Azurite and the emulator', () => {
     expectValidErrorDocument(document);
     expect(document).toMatchObject({ status: 'failed', error: { code, retryable: false, attempts: 0 } });
     expect(await readResult(name)).toBeUndefined();
-    expect(h.emulator.stats().chatCompletions).toBe(0);
+    expect(harness.emulator.stats().chatCompletions).toBe(0);
   });
 
   it('rejects a blob over MEDIA_MAX_BYTES before downloading it', async () => {
@@ -123,8 +136,8 @@ describe('processBlob with Azurite and the emulator', () => {
     await upload('a.png', await encodeImage('png', 8, 8));
     expect((await run('a.png')).status).toBe('succeeded');
     expect(await readResult('a.png')).toMatchObject({ attempts: 4 });
-    expect(h.emulator.stats().byStatus).toMatchObject({ '429': 1, '503': 1, reset: 1, '200': 1 });
-    expect(h.deps.clock.slept[1]).toBe(50);
+    expect(harness.emulator.stats().byStatus).toMatchObject({ '429': 1, '503': 1, reset: 1, '200': 1 });
+    expect(harness.deps.clock.slept[1]).toBe(50);
   });
 
   it('records a content filter rejection after one attempt', async () => {
@@ -136,7 +149,7 @@ describe('processBlob with Azurite and the emulator', () => {
     expect(document).toMatchObject({
       error: { code: 'content_filter', retryable: false, attempts: 1, httpStatus: 400 },
     });
-    expect(h.emulator.stats().chatCompletions).toBe(1);
+    expect(harness.emulator.stats().chatCompletions).toBe(1);
   });
 
   it('throws a retryable error and writes nothing when transient failures outlast the attempts', async () => {
@@ -157,7 +170,7 @@ describe('processBlob with Azurite and the emulator', () => {
     expect((await run('a.png')).status).toBe('succeeded');
     const second = await run('a.png');
     expect(second.status).toBe('skipped');
-    expect(h.emulator.stats().chatCompletions).toBe(1);
+    expect(harness.emulator.stats().chatCompletions).toBe(1);
   });
 
   it('leaves one document and makes one model call when duplicate deliveries run concurrently', async () => {
@@ -174,8 +187,8 @@ describe('processBlob with Azurite and the emulator', () => {
       'in_progress',
       'succeeded',
     ]);
-    expect(h.emulator.stats().chatCompletions).toBe(1);
-    const listed = await h.blobs.listPage(h.output);
+    expect(harness.emulator.stats().chatCompletions).toBe(1);
+    const listed = await harness.blobs.listPage(harness.output);
     expect(listed.items.map((item) => item.name)).toEqual(['dup.png.json']);
   });
 
@@ -197,7 +210,7 @@ describe('processBlob with Azurite and the emulator', () => {
     expect((await run('x.png')).status).toBe('failed');
     expect(await readResult('x.png')).toBeUndefined();
     expect(await readError('x.png')).toMatchObject({ error: { code: 'empty_blob' } });
-    expect(h.emulator.stats().chatCompletions).toBe(2);
+    expect(harness.emulator.stats().chatCompletions).toBe(2);
   });
 
   it('applies validated metadata overrides', async () => {
@@ -222,25 +235,25 @@ describe('processBlob with Azurite and the emulator', () => {
     await upload('m.png', await encodeImage('png', 8, 8), metadata);
     expect((await run('m.png')).status).toBe('failed');
     expect(await readError('m.png')).toMatchObject({ error: { code } });
-    expect(h.emulator.stats().chatCompletions).toBe(0);
+    expect(harness.emulator.stats().chatCompletions).toBe(0);
   });
 
   it('writes to the output location it is given (batch layout)', async () => {
     await setup();
     await upload('b.png', await encodeImage('png', 8, 8));
     const location = {
-      container: h.output,
+      container: harness.output,
       resultName: 'batches/42/items/b.png.json',
       errorName: 'batches/42/items/b.png.error.json',
     };
-    const outcome = await processBlob(h.deps, {
-      container: h.input,
+    const outcome = await processBlob(harness.deps, {
+      container: harness.input,
       name: 'b.png',
       output: location,
       overrides: { prompt: 'Batch prompt' },
     });
     expect(outcome.status).toBe('succeeded');
-    expect((await h.blobs.readJson(h.output, location.resultName))?.value).toMatchObject({
+    expect((await harness.blobs.readJson(harness.output, location.resultName))?.value).toMatchObject({
       request: { prompt: 'Batch prompt' },
     });
   });
@@ -248,20 +261,22 @@ describe('processBlob with Azurite and the emulator', () => {
 
 describe('processBlob claims', () => {
   const claimNames = async () =>
-    (await h.blobs.listPage(h.output, { prefix: `${CLAIMS_FOLDER}/` })).items.map((item) => item.name);
+    (await harness.blobs.listPage(harness.output, { prefix: `${CLAIMS_FOLDER}/` })).items.map(
+      (item) => item.name,
+    );
   const readClaim = async (name: string) =>
-    (await h.blobs.readJson(h.output, claimBlobName(`${name}.json`)))?.value;
+    (await harness.blobs.readJson(harness.output, claimBlobName(`${name}.json`)))?.value;
   /** A claim as another delivery would have left it, expiring `inMs` from now (negative: expired). */
   const writeClaim = (name: string, etag: string, inMs: number) =>
-    h.blobs.writeJson(
-      h.output,
+    harness.blobs.writeJson(
+      harness.output,
       claimBlobName(`${name}.json`),
       {
         schemaVersion: 1,
         resultName: `${name}.json`,
-        source: { container: h.input, name, etag },
-        claimedAt: new Date(h.deps.clock.now()).toISOString(),
-        expiresAt: new Date(h.deps.clock.now() + inMs).toISOString(),
+        source: { container: harness.input, name, etag },
+        claimedAt: new Date(harness.deps.clock.now()).toISOString(),
+        expiresAt: new Date(harness.deps.clock.now() + inMs).toISOString(),
       },
       undefined,
     );
@@ -276,9 +291,9 @@ describe('processBlob claims', () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
       claim = await readClaim('twin.png');
     }
-    expect(claim).toMatchObject({ resultName: 'twin.png.json', source: { container: h.input, etag } });
-    const { retry, claimMarginMs } = h.config.pipeline;
-    const expiresIn = Date.parse((claim as { expiresAt: string }).expiresAt) - h.deps.clock.now();
+    expect(claim).toMatchObject({ resultName: 'twin.png.json', source: { container: harness.input, etag } });
+    const { retry, claimMarginMs } = harness.config.pipeline;
+    const expiresIn = Date.parse((claim as { expiresAt: string }).expiresAt) - harness.deps.clock.now();
     expect(expiresIn).toBeGreaterThan(retry.totalBudgetMs + claimMarginMs - 10_000);
     expect(expiresIn).toBeLessThanOrEqual(retry.totalBudgetMs + claimMarginMs);
 
@@ -290,12 +305,14 @@ describe('processBlob claims', () => {
     const reason = (lost as PromiseRejectedResult).reason as InProgressError;
     expect(reason).toBeInstanceOf(InProgressError);
     expect(reason).toMatchObject({ code: 'in_progress', retryable: true });
-    expect(reason.expiresAt).toBeGreaterThan(h.deps.clock.now());
-    expect(h.emulator.stats().chatCompletions).toBe(1);
-    expect((await h.blobs.listPage(h.output)).items.map((item) => item.name)).toEqual(['twin.png.json']);
+    expect(reason.expiresAt).toBeGreaterThan(harness.deps.clock.now());
+    expect(harness.emulator.stats().chatCompletions).toBe(1);
+    expect((await harness.blobs.listPage(harness.output)).items.map((item) => item.name)).toEqual([
+      'twin.png.json',
+    ]);
 
     expect((await run('twin.png')).status).toBe('skipped');
-    expect(h.emulator.stats().chatCompletions).toBe(1);
+    expect(harness.emulator.stats().chatCompletions).toBe(1);
   });
 
   it('a live claim for the same ETag blocks without a model call; once expired it is taken over', async () => {
@@ -303,15 +320,15 @@ describe('processBlob claims', () => {
     const { etag } = await upload('held.png', await encodeImage('png', 8, 8));
     await writeClaim('held.png', etag, 60_000);
     await expect(run('held.png')).rejects.toMatchObject({ code: 'in_progress', retryable: true });
-    expect(h.emulator.stats().chatCompletions).toBe(0);
+    expect(harness.emulator.stats().chatCompletions).toBe(0);
     // The loser leaves the holder's claim alone.
     expect(await readClaim('held.png')).toMatchObject({ source: { etag } });
 
     await writeClaim('held.png', etag, -1);
     expect((await run('held.png')).status).toBe('succeeded');
-    expect(h.emulator.stats().chatCompletions).toBe(1);
+    expect(harness.emulator.stats().chatCompletions).toBe(1);
     expect(await claimNames()).toEqual([]);
-    expect(h.deps.logger.entries).toContainEqual(
+    expect(harness.deps.logger.entries).toContainEqual(
       expect.objectContaining({
         message: 'Taking over a claim',
         fields: { name: 'held.png', reason: 'expired' },
@@ -324,7 +341,7 @@ describe('processBlob claims', () => {
     await upload('v.png', await encodeImage('png', 8, 8));
     await writeClaim('v.png', '"0xOLDVERSION"', 60_000);
     expect((await run('v.png')).status).toBe('succeeded');
-    expect(h.emulator.stats().chatCompletions).toBe(1);
+    expect(harness.emulator.stats().chatCompletions).toBe(1);
     expect(await claimNames()).toEqual([]);
   });
 
@@ -333,13 +350,13 @@ describe('processBlob claims', () => {
     const old = await upload('r.png', await encodeImage('png', 8, 8));
     const current = await upload('r.png', await encodeImage('png', 9, 9));
     await writeClaim('r.png', current.etag, 60_000);
-    const outcome = await processBlob(h.deps, {
-      container: h.input,
+    const outcome = await processBlob(harness.deps, {
+      container: harness.input,
       name: 'r.png',
       properties: { etag: old.etag, contentType: undefined, size: 10, metadata: {} },
     });
     expect(outcome.status).toBe('gone');
-    expect(h.emulator.stats().chatCompletions).toBe(0);
+    expect(harness.emulator.stats().chatCompletions).toBe(0);
     expect(await readClaim('r.png')).toMatchObject({ source: { etag: current.etag } });
   });
 
@@ -347,7 +364,7 @@ describe('processBlob claims', () => {
     await setup({ faults: ['content-filter'] });
     await upload('cf.png', await encodeImage('png', 8, 8));
     expect((await run('cf.png')).status).toBe('failed');
-    expect(h.emulator.stats().chatCompletions).toBe(1);
+    expect(harness.emulator.stats().chatCompletions).toBe(1);
     expect(await claimNames()).toEqual([]);
   });
 
@@ -357,7 +374,7 @@ describe('processBlob claims', () => {
     await expect(run('t.png')).rejects.toMatchObject({ code: 'model_unavailable', retryable: true });
     expect(await claimNames()).toEqual([]);
     expect((await run('t.png')).status).toBe('succeeded');
-    expect(h.emulator.stats().chatCompletions).toBe(3);
+    expect(harness.emulator.stats().chatCompletions).toBe(3);
   });
 });
 
@@ -365,23 +382,23 @@ describe('recordPoisonBlob', () => {
   it('writes a retries_exhausted error document that a later success replaces', async () => {
     await setup();
     const { etag } = await upload('p.png', await encodeImage('png', 8, 8));
-    const deps = h.deps;
-    expect(await recordPoisonBlob(deps, { container: h.input, name: 'p.png', etag, deliveries: 5 })).toBe(
-      'recorded',
-    );
+    const deps = harness.deps;
+    expect(
+      await recordPoisonBlob(deps, { container: harness.input, name: 'p.png', etag, deliveries: 5 }),
+    ).toBe('recorded');
     const document = await readError('p.png');
     expectValidErrorDocument(document);
     expect(document).toMatchObject({ error: { code: 'retries_exhausted', retryable: true, attempts: 5 } });
-    expect(await recordPoisonBlob(deps, { container: h.input, name: 'p.png', etag, deliveries: 5 })).toBe(
-      'settled',
-    );
+    expect(
+      await recordPoisonBlob(deps, { container: harness.input, name: 'p.png', etag, deliveries: 5 }),
+    ).toBe('settled');
     expect((await run('p.png')).status).toBe('succeeded');
     expect(await readError('p.png')).toBeUndefined();
-    expect(await recordPoisonBlob(deps, { container: h.input, name: 'p.png', etag, deliveries: 5 })).toBe(
-      'settled',
-    );
     expect(
-      await recordPoisonBlob(deps, { container: h.input, name: 'p.png', etag: '"old"', deliveries: 5 }),
+      await recordPoisonBlob(deps, { container: harness.input, name: 'p.png', etag, deliveries: 5 }),
+    ).toBe('settled');
+    expect(
+      await recordPoisonBlob(deps, { container: harness.input, name: 'p.png', etag: '"old"', deliveries: 5 }),
     ).toBe('superseded');
   });
 });

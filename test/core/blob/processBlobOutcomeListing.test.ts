@@ -3,14 +3,14 @@ import type { OutputLocation } from '../../../src/core/outputs/OutputLocation';
 import { encodeImage } from '../media/fixtures';
 import { pipelineHarness, type PipelineHarness } from '../../support/pipelineHarness';
 
-let h: PipelineHarness;
+let harness: PipelineHarness;
 
 beforeAll(async () => {
-  h = await pipelineHarness();
+  harness = await pipelineHarness();
 });
 
 afterAll(async () => {
-  await h.close();
+  await harness.close();
 });
 
 /** processBlob finds existing outcomes with one listing, or by reading both documents when a listing cannot tell. */
@@ -20,27 +20,36 @@ describe('processBlob idempotency check', () => {
     ['no shared prefix', (name: string) => ({ resultName: `r/${name}.json`, errorName: `e/${name}.json` })],
   ])('skips a settled blob when the document names have %s', async (_, names) => {
     const name = `photo-${Math.random().toString(36).slice(2)}.png`;
-    await h.blobs.upload(h.input, name, await encodeImage('png', 32, 32));
-    const output: OutputLocation = { container: h.output, ...names(name) };
-    const calls = () => h.emulator.stats().chatCompletions;
+    await harness.blobs.upload(harness.input, name, await encodeImage('png', 32, 32));
+    const output: OutputLocation = { container: harness.output, ...names(name) };
+    const calls = () => harness.emulator.stats().chatCompletions;
     const before = calls();
-    expect((await processBlob(h.deps, { container: h.input, name, output })).status).toBe('succeeded');
-    expect((await processBlob(h.deps, { container: h.input, name, output })).status).toBe('skipped');
+    expect((await processBlob(harness.deps, { container: harness.input, name, output })).status).toBe(
+      'succeeded',
+    );
+    expect((await processBlob(harness.deps, { container: harness.input, name, output })).status).toBe(
+      'skipped',
+    );
     expect(calls() - before).toBe(1);
   });
 
   it('reads both documents when more than one listing page shares their prefix', async () => {
     const name = 'crowded.png';
-    await h.blobs.upload(h.input, name, await encodeImage('png', 32, 32));
+    await harness.blobs.upload(harness.input, name, await encodeImage('png', 32, 32));
     // 60 unrelated outputs sort before `crowded.png.error.json` / `.json` under the common prefix `crowded.png.`.
     await Promise.all(
       Array.from({ length: 60 }, (_, index) =>
-        h.blobs.writeJson(h.output, `crowded.png.a${String(index).padStart(2, '0')}`, {}, undefined),
+        harness.blobs.writeJson(
+          harness.output,
+          `crowded.png.a${String(index).padStart(2, '0')}`,
+          {},
+          undefined,
+        ),
       ),
     );
-    const before = h.emulator.stats().chatCompletions;
-    expect((await processBlob(h.deps, { container: h.input, name })).status).toBe('succeeded');
-    expect((await processBlob(h.deps, { container: h.input, name })).status).toBe('skipped');
-    expect(h.emulator.stats().chatCompletions - before).toBe(1);
+    const before = harness.emulator.stats().chatCompletions;
+    expect((await processBlob(harness.deps, { container: harness.input, name })).status).toBe('succeeded');
+    expect((await processBlob(harness.deps, { container: harness.input, name })).status).toBe('skipped');
+    expect(harness.emulator.stats().chatCompletions - before).toBe(1);
   });
 });

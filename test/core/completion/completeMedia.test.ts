@@ -2,16 +2,16 @@ import { completeMedia } from '../../../src/core/completion/completeMedia';
 import { pipelineHarness, type PipelineHarness } from '../../support/pipelineHarness';
 import { encodeImage, wav } from '../media/fixtures';
 
-let h: PipelineHarness;
+let harness: PipelineHarness;
 
 afterEach(async () => {
-  await h.close();
+  await harness.close();
 });
 
 describe('completeMedia (the HTTP entry point) with the emulator', () => {
   it('sends several images when the limit allows, in order, with the request summary', async () => {
-    h = await pipelineHarness({}, { MEDIA_MAX_IMAGES_PER_REQUEST: '2' });
-    const result = await completeMedia(h.deps, {
+    harness = await pipelineHarness({}, { MEDIA_MAX_IMAGES_PER_REQUEST: '2' });
+    const result = await completeMedia(harness.deps, {
       media: [{ bytes: await encodeImage('png', 10, 20) }, { bytes: await encodeImage('webp', 30, 40) }],
       overrides: { prompt: 'Compare them.', system: 'Be brief.', maxTokens: 100 },
     });
@@ -26,7 +26,7 @@ describe('completeMedia (the HTTP entry point) with the emulator', () => {
     });
     expect(result.attempts).toBe(1);
     expect(
-      h.emulator
+      harness.emulator
         .stats()
         .received.at(-1)
         ?.media.map((item) => item.width),
@@ -38,25 +38,25 @@ describe('completeMedia (the HTTP entry point) with the emulator', () => {
     ['two images over a limit of one', ['png', 'png'], 'too_many_images'],
     ['two audio clips', ['wav', 'wav'], 'too_many_audio'],
   ])('rejects %s before any model call', async (_label, kinds, code) => {
-    h = await pipelineHarness();
+    harness = await pipelineHarness();
     const media = await Promise.all(
       kinds.map(async (kind) => ({ bytes: kind === 'wav' ? wav() : await encodeImage('png', 4, 4) })),
     );
-    await expect(completeMedia(h.deps, { media })).rejects.toMatchObject({ code, retryable: false });
-    expect(h.emulator.stats().chatCompletions).toBe(0);
+    await expect(completeMedia(harness.deps, { media })).rejects.toMatchObject({ code, retryable: false });
+    expect(harness.emulator.stats().chatCompletions).toBe(0);
   });
 
   it('abandons an attempt that hangs after the per-attempt timeout and retries it', async () => {
-    h = await pipelineHarness({ faults: ['hang'] }, { MEDIA_ATTEMPT_TIMEOUT_MS: '300' });
-    const result = await completeMedia(h.deps, { media: [{ bytes: await encodeImage('png', 4, 4) }] });
+    harness = await pipelineHarness({ faults: ['hang'] }, { MEDIA_ATTEMPT_TIMEOUT_MS: '300' });
+    const result = await completeMedia(harness.deps, { media: [{ bytes: await encodeImage('png', 4, 4) }] });
     expect(result.attempts).toBe(2);
-    expect(h.deps.logger.entries.some((entry) => entry.fields?.code === 'timeout')).toBe(true);
+    expect(harness.deps.logger.entries.some((entry) => entry.fields?.code === 'timeout')).toBe(true);
   });
 
   it('is refused with unauthorized, not retried, when the key is wrong', async () => {
-    h = await pipelineHarness({ key: 'the-right-key' });
+    harness = await pipelineHarness({ key: 'the-right-key' });
     await expect(
-      completeMedia(h.deps, { media: [{ bytes: await encodeImage('png', 4, 4) }] }),
+      completeMedia(harness.deps, { media: [{ bytes: await encodeImage('png', 4, 4) }] }),
     ).rejects.toMatchObject({
       code: 'unauthorized',
       httpStatus: 401,

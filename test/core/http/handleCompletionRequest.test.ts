@@ -4,14 +4,14 @@ import type { ModelGateway, ModelStreamResponse } from '../../../src/core/ports/
 import { encodeImage } from '../media/fixtures';
 import { pipelineHarness, type PipelineHarness } from '../../support/pipelineHarness';
 
-let h: PipelineHarness;
+let harness: PipelineHarness;
 
 beforeAll(async () => {
-  h = await pipelineHarness();
+  harness = await pipelineHarness();
 });
 
 afterAll(async () => {
-  await h.close();
+  await harness.close();
 });
 
 /** A port-level gateway whose stream breaks off after two deltas (the emulator always finishes its streams). */
@@ -35,7 +35,7 @@ describe('handleCompletionRequest streaming', () => {
   it('ends a stream that breaks off with an error event after the deltas already sent', async () => {
     const png = await encodeImage('png', 8, 8);
     const answer = await handleCompletionRequest(
-      { ...h.deps, model: breakingStream(), http: { ...h.config.http }, newId: () => 'fixed-id' },
+      { ...harness.deps, model: breakingStream(), http: { ...harness.config.http }, newId: () => 'fixed-id' },
       {
         headers: new Headers({ 'content-type': 'image/png' }),
         query: new URLSearchParams({ prompt: 'Hi', stream: 'true' }),
@@ -53,7 +53,7 @@ describe('handleCompletionRequest streaming', () => {
         'event: delta\ndata: {"content":"wor"}\n\n' +
         'event: error\ndata: {"error":{"code":"network_error","message":"The model request failed (ECONNRESET)."}}\n\n',
     );
-    const warning = h.deps.logger.entries.find((entry) => entry.fields?.id === 'fixed-id');
+    const warning = harness.deps.logger.entries.find((entry) => entry.fields?.id === 'fixed-id');
     expect(warning).toMatchObject({ level: 'warn', fields: { code: 'network_error', status: 502 } });
   });
 });

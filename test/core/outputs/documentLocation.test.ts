@@ -128,24 +128,24 @@ describe('documentLocation', () => {
 });
 
 describe('recordPoisonBlob with a name whose document name storage cannot hold', () => {
-  let h: PipelineHarness;
+  let harness: PipelineHarness;
 
   beforeAll(async () => {
-    h = await pipelineHarness();
+    harness = await pipelineHarness();
   });
 
   afterAll(async () => {
-    await h.close();
+    await harness.close();
   });
 
   it('writes the retries_exhausted document under the hashed name', async () => {
     const name = `deep/${'n'.repeat(1015)}.png`;
-    const { etag } = await h.blobs.upload(h.input, name, png(2, 2));
-    expect(await recordPoisonBlob(h.deps, { container: h.input, name, etag, deliveries: 5 })).toBe(
-      'recorded',
-    );
-    const location = defaultOutputLocation(h.output, name);
-    expect((await h.blobs.readJson(h.output, location.errorName))?.value).toMatchObject({
+    const { etag } = await harness.blobs.upload(harness.input, name, png(2, 2));
+    expect(
+      await recordPoisonBlob(harness.deps, { container: harness.input, name, etag, deliveries: 5 }),
+    ).toBe('recorded');
+    const location = defaultOutputLocation(harness.output, name);
+    expect((await harness.blobs.readJson(harness.output, location.errorName))?.value).toMatchObject({
       source: { name },
       error: { code: 'retries_exhausted' },
     });
