@@ -34,9 +34,12 @@ function interrupted(
     child.on('exit', (code) => {
       resolve({ code, stdout });
     });
+    // One signal only: listings overlap, and a second signal is the user insisting (the default action).
+    let sent = false;
     const poll = setInterval(() => {
       void claims().then((names) => {
-        if (names.length >= 2) {
+        if (names.length >= 2 && !sent) {
+          sent = true;
           clearInterval(poll);
           child.kill(signal);
         }
