@@ -1,20 +1,10 @@
 import { FfmpegAudioConverter } from '../../src/adapters/FfmpegAudioConverter';
-import { MediaCompletionsError } from '../../src/core/errors/MediaCompletionsError';
 import { inspectMedia } from '../../src/core/media/inspectMedia';
 import { makeAudio, type AudioKind } from '../support/makeAudio';
+import { rejection } from '../support/rejection';
 
 const converter = new FfmpegAudioConverter();
 const MAX = 20 * 1024 * 1024;
-
-async function rejection(promise: Promise<unknown>): Promise<MediaCompletionsError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof MediaCompletionsError) return error;
-    throw error;
-  }
-  throw new Error('expected a MediaCompletionsError');
-}
 
 describe('FfmpegAudioConverter (the ffmpeg binary shipped in @ffmpeg-installer/ffmpeg)', () => {
   it.each<AudioKind>([

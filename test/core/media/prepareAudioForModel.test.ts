@@ -1,5 +1,4 @@
 import { FfmpegAudioConverter } from '../../../src/adapters/FfmpegAudioConverter';
-import { MediaCompletionsError } from '../../../src/core/errors/MediaCompletionsError';
 import { detectAudioContainer } from '../../../src/core/media/detectAudioContainer';
 import { inspectMedia } from '../../../src/core/media/inspectMedia';
 import type { AudioInfo } from '../../../src/core/media/MediaInfo';
@@ -10,22 +9,13 @@ import {
 } from '../../../src/core/media/prepareAudioForModel';
 import { makeAudio } from '../../support/makeAudio';
 import { wav } from './fixtures';
+import { rejection } from '../../support/rejection';
 
 const audio = new FfmpegAudioConverter();
 
 function stored(bytes: Buffer): StoredAudio {
   const container = detectAudioContainer(bytes);
   return container === undefined ? { bytes, info: inspectMedia(bytes) as AudioInfo } : { bytes, container };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<MediaCompletionsError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof MediaCompletionsError) return error;
-    throw error;
-  }
-  throw new Error('expected a MediaCompletionsError');
 }
 
 describe('prepareAudioForModel', () => {
