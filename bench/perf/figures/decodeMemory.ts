@@ -10,16 +10,10 @@ import { childArgs, childMain } from '../child';
 import { peakRss, resetPeakRss } from '../peakRss';
 import { benchConfig } from '../pipelineEnv';
 import { silentLogger } from '../silentLogger';
+import type { MemoryArgs } from './memory';
 
-export interface DecodeMemoryArgs {
-  connectionString: string;
-  endpoint: string;
-  container: string;
-  output: string;
-  name: string;
-  warmupName: string;
-  concurrency: number;
-}
+/** Figure 3's child arguments, with `concurrency` copies at once instead of a memory chain. */
+export type DecodeMemoryArgs = Omit<MemoryArgs, 'chain'> & { concurrency: number };
 
 export interface DecodeMemoryResult {
   /** RSS after a warm-up item, before the measured ones. */
