@@ -1,4 +1,5 @@
 import type { ReceivedMedia } from './ReceivedMedia';
+import type { ResponseFormat } from './ResponseFormat';
 
 /** A validated chat completions request, reduced to what the emulator answers from. */
 export interface ParsedChatRequest {
@@ -10,4 +11,6 @@ export interface ParsedChatRequest {
   maxTokens: number | undefined;
   stream: boolean;
   includeUsage: boolean;
+  /** `text` when the request has none. */
+  responseFormat: ResponseFormat;
 }

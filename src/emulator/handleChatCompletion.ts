@@ -44,11 +44,13 @@ export async function handleChatCompletion(
   } catch {
     throw ServiceResponseError.badRequest('The request body is not valid JSON.');
   }
-  const chat = await parseChatRequest(body, profile);
+  const apiVersion =
+    new URL(request.url ?? '/', 'http://emulator').searchParams.get('api-version') ?? undefined;
+  const chat = await parseChatRequest(body, profile, apiVersion);
   received.media = chat.media.map(summariseMedia);
   received.stream = chat.stream;
   state.limits.charge(promptTokens(chat, profile) + (chat.maxTokens ?? 0));
-  const answer = answerChatRequest(chat, profile);
+  const answer = answerChatRequest(chat, profile, fault);
   received.usage = answer.usage;
   received.status = '200';
   const identity = {

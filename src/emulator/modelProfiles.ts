@@ -15,6 +15,11 @@ export interface ModelProfile {
   imageTileTokens: number;
   /** Refuses `max_tokens` with 400 `unsupported_parameter` and takes `max_completion_tokens` (o-series). */
   requiresMaxCompletionTokens?: boolean;
+  /**
+   * Takes `response_format: {"type": "json_schema"}` (structured outputs). Those that do not answer 400 (the
+   * OpenAI-family shape, see `jsonSchemaNotSupported`) and take only `json_object`.
+   */
+  supportsJsonSchema: boolean;
 }
 
 const GPT_4O_RATES = { imageBaseTokens: 85, imageTileTokens: 170 };
@@ -32,6 +37,7 @@ export const MODEL_PROFILES: Readonly<Record<string, ModelProfile>> = {
     acceptsImages: true,
     acceptsAudio: true,
     maxImagesPerTurn: 10,
+    supportsJsonSchema: true,
     ...GPT_4O_RATES,
   },
   'gpt-4o': {
@@ -41,6 +47,7 @@ export const MODEL_PROFILES: Readonly<Record<string, ModelProfile>> = {
     acceptsImages: true,
     acceptsAudio: false,
     maxImagesPerTurn: 10,
+    supportsJsonSchema: true,
     ...GPT_4O_RATES,
   },
   'gpt-4o-mini': {
@@ -50,6 +57,7 @@ export const MODEL_PROFILES: Readonly<Record<string, ModelProfile>> = {
     acceptsImages: true,
     acceptsAudio: false,
     maxImagesPerTurn: 10,
+    supportsJsonSchema: true,
     imageBaseTokens: 2833,
     imageTileTokens: 5667,
   },
@@ -60,6 +68,7 @@ export const MODEL_PROFILES: Readonly<Record<string, ModelProfile>> = {
     acceptsImages: true,
     acceptsAudio: false,
     maxImagesPerTurn: 10,
+    supportsJsonSchema: true,
     requiresMaxCompletionTokens: true,
     ...GPT_4O_RATES,
   },
@@ -70,6 +79,7 @@ export const MODEL_PROFILES: Readonly<Record<string, ModelProfile>> = {
     acceptsImages: false,
     acceptsAudio: true,
     maxImagesPerTurn: 0,
+    supportsJsonSchema: false,
     ...GPT_4O_RATES,
   },
   'phi-4-multimodal': {
@@ -79,6 +89,7 @@ export const MODEL_PROFILES: Readonly<Record<string, ModelProfile>> = {
     acceptsImages: true,
     acceptsAudio: true,
     maxImagesPerTurn: 10,
+    supportsJsonSchema: false,
     ...GPT_4O_RATES,
   },
   'llama-3.2-vision': {
@@ -88,6 +99,7 @@ export const MODEL_PROFILES: Readonly<Record<string, ModelProfile>> = {
     acceptsImages: true,
     acceptsAudio: false,
     maxImagesPerTurn: 1,
+    supportsJsonSchema: false,
     ...GPT_4O_RATES,
   },
 };

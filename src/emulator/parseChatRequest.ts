@@ -6,6 +6,7 @@ import { inspectReceivedImage } from './inspectReceivedImage';
 import type { ModelProfile } from './modelProfiles';
 import { AudioProbeError, probeAudio } from './probeAudio';
 import type { ReceivedMedia } from './ReceivedMedia';
+import { readResponseFormat } from './readResponseFormat';
 import { maxTokensUnsupported } from './serviceErrors';
 import { ServiceResponseError } from './ServiceResponseError';
 
@@ -24,8 +25,15 @@ function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Validates a request body the way the service does and extracts what the answer is built from. */
-export async function parseChatRequest(body: unknown, profile: ModelProfile): Promise<ParsedChatRequest> {
+/**
+ * Validates a request body the way the service does and extracts what the answer is built from. `apiVersion` is
+ * the request's `api-version` (structured outputs need a recent one).
+ */
+export async function parseChatRequest(
+  body: unknown,
+  profile: ModelProfile,
+  apiVersion?: string,
+): Promise<ParsedChatRequest> {
   if (!isObject(body)) throw ServiceResponseError.badRequest('The request body must be a JSON object.');
   const { messages } = body;
   if (!Array.isArray(messages) || messages.length === 0) {
@@ -78,13 +86,15 @@ export async function parseChatRequest(body: unknown, profile: ModelProfile): Pr
       'messages',
     );
   }
+  const joined = allText.join('\n');
   return {
     media: received,
     promptText: prompt.join(' '),
-    allText: allText.join('\n'),
+    allText: joined,
     maxTokens: readMaxTokens(body, profile),
     stream: readBoolean(body, 'stream'),
     includeUsage: isObject(body.stream_options) && body.stream_options.include_usage === true,
+    responseFormat: readResponseFormat(body, profile, apiVersion, joined),
   };
 }
 

@@ -131,3 +131,74 @@ export function maxTokensUnsupported(): ServiceResponseError {
     },
   });
 }
+
+/**
+ * What a model without structured outputs (Phi, Llama, the GPT-4o audio previews) answers to
+ * `response_format: {"type": "json_schema"}`: 400 in the OpenAI shape, with `param` and `code` null. Sources:
+ * langchain-ai/langchain#31490 (an Azure OpenAI deployment), simonw/llm#794 (`gpt-4o-audio-preview`).
+ */
+export const JSON_SCHEMA_NOT_SUPPORTED_BODY = {
+  error: {
+    message:
+      "Invalid parameter: 'response_format' of type 'json_schema' is not supported with this model. Learn more " +
+      'about supported models at the Structured Outputs guide: https://platform.openai.com/docs/guides/structured-outputs',
+    type: 'invalid_request_error',
+    param: null,
+    code: null,
+  },
+} as const;
+
+/**
+ * What the service answers to `json_schema` under an `api-version` older than 2024-08-01-preview (such as the
+ * SDK's default 2024-05-01-preview), whatever the model. Source: Microsoft Q&A 2278693 (Azure AI model inference
+ * client, Foundry models), langgenius/dify#8994 (Azure OpenAI).
+ */
+export const JSON_SCHEMA_API_VERSION_BODY = {
+  error: {
+    code: 'BadRequest',
+    message:
+      'response_format value as json_schema is enabled only for api versions 2024-08-01-preview and later',
+  },
+} as const;
+
+export function jsonSchemaNotSupported(): ServiceResponseError {
+  return new ServiceResponseError(400, JSON_SCHEMA_NOT_SUPPORTED_BODY);
+}
+
+export function jsonSchemaNeedsNewerApiVersion(): ServiceResponseError {
+  return new ServiceResponseError(400, JSON_SCHEMA_API_VERSION_BODY);
+}
+
+/** JSON mode without the word "json" anywhere in the messages (the service's own guard against endless whitespace). */
+export function jsonWordMissing(): ServiceResponseError {
+  return new ServiceResponseError(400, {
+    error: {
+      message:
+        "'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'.",
+      type: 'invalid_request_error',
+      param: 'messages',
+      code: null,
+    },
+  });
+}
+
+/**
+ * A `json_schema` the service refuses under strict mode. `context` is the path to the offending schema as the
+ * service prints it (`In context=('properties', 'items')`). Source: moeru-ai/xsai#202 (Azure, via a router),
+ * dottxt-ai/outlines#844 (an Azure OpenAI gpt-4o deployment).
+ */
+export function invalidResponseFormatSchema(
+  name: string,
+  context: readonly string[],
+  problem: string,
+): ServiceResponseError {
+  const path = context.length === 0 ? '()' : `(${context.map((part) => `'${part}'`).join(', ')})`;
+  return new ServiceResponseError(400, {
+    error: {
+      message: `Invalid schema for response_format '${name}': In context=${path}, ${problem}`,
+      type: 'invalid_request_error',
+      param: 'response_format',
+      code: null,
+    },
+  });
+}
