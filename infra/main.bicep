@@ -52,6 +52,23 @@ param modelCapacity int = 10
 @description('Deployment name the app sends as its model; defaults to the model name.')
 param modelDeploymentName string = modelName
 
+@description('Audio-capable model deployed next to the image model (gpt-4o refuses audio); empty: no audio deployment, audio goes to the image model.')
+param audioModelName string = 'gpt-4o-mini-audio-preview'
+param audioModelVersion string = '2024-12-17'
+
+@description('Model publisher format of the audio model.')
+param audioModelFormat string = 'OpenAI'
+
+@description('Deployment SKU of the audio model; the GPT-4o audio previews are offered as GlobalStandard.')
+param audioModelSkuName string = 'GlobalStandard'
+
+@description('Capacity of the audio deployment in thousands of tokens per minute.')
+@minValue(1)
+param audioModelCapacity int = 10
+
+@description('Deployment name the app sends with audio; defaults to the audio model name. With an existing endpoint or account, name your audio deployment here (empty: audio uses the image deployment).')
+param audioModelDeploymentName string = ''
+
 @description('Resource id of an existing Azure AI Services account to use instead of creating one; the app is granted Cognitive Services User on it.')
 param existingAiServicesResourceId string = ''
 
@@ -72,6 +89,13 @@ var deadLetterContainerName = 'eventgrid-deadletter'
 var identityName = 'id-${resourceToken}'
 var storageAccountName = 'st${resourceToken}'
 var aiServicesName = 'ais-${resourceToken}'
+var audioDeploymentName = empty(audioModelDeploymentName) ? audioModelName : audioModelDeploymentName
+// Naming the image deployment (or no model) means one deployment for both kinds.
+var deployAudio = createAiServices && !empty(audioModelName) && audioDeploymentName != modelDeploymentName
+// The deployment audio requests name: the created one, one named for an existing endpoint, else the image one.
+var inferenceAudioModel = deployAudio
+  ? audioDeploymentName
+  : (!createAiServices && !empty(audioModelDeploymentName) ? audioModelDeploymentName : modelDeploymentName)
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: 'rg-${environmentName}'
@@ -147,6 +171,12 @@ module ai 'modules/ai.bicep' = if (createAiServices) {
     modelVersion: modelVersion
     modelSkuName: modelSkuName
     modelCapacity: modelCapacity
+    audioDeploymentName: deployAudio ? audioDeploymentName : ''
+    audioModelFormat: audioModelFormat
+    audioModelName: audioModelName
+    audioModelVersion: audioModelVersion
+    audioModelSkuName: audioModelSkuName
+    audioModelCapacity: audioModelCapacity
     privateNetworking: vnetEnabled
   }
 }
@@ -215,6 +245,7 @@ module functionApp 'modules/functionApp.bicep' = {
     batchQueueName: batchQueueName
     inferenceEndpoint: inferenceEndpoint
     inferenceModel: modelDeploymentName
+    inferenceAudioModel: inferenceAudioModel
     inferenceScope: inferenceScope
     integrationSubnetId: vnetEnabled ? network!.outputs.appSubnetId : ''
   }
@@ -235,6 +266,7 @@ output AZURE_AI_SERVICES_NAME string = empty(existingInferenceEndpoint) || !empt
   : ''
 output AZURE_INFERENCE_ENDPOINT string = inferenceEndpoint
 output AZURE_INFERENCE_MODEL string = modelDeploymentName
+output AZURE_INFERENCE_AUDIO_MODEL string = inferenceAudioModel
 output AZURE_INFERENCE_SCOPE string = inferenceScope
 output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName
 output EVENTGRID_SYSTEM_TOPIC_NAME string = eventGridTopic.outputs.name

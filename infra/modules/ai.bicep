@@ -13,6 +13,14 @@ param modelVersion string
 param modelSkuName string
 param modelCapacity int
 
+@description('Audio deployment name; empty: no audio deployment (audio then goes to the image deployment).')
+param audioDeploymentName string = ''
+param audioModelFormat string = 'OpenAI'
+param audioModelName string = ''
+param audioModelVersion string = ''
+param audioModelSkuName string = 'GlobalStandard'
+param audioModelCapacity int = 10
+
 @description('Reach the account only through its private endpoint.')
 param privateNetworking bool = false
 
@@ -43,6 +51,24 @@ resource deployment 'Microsoft.CognitiveServices/accounts/deployments@2024-10-01
       version: modelVersion
     }
   }
+}
+
+// Deployments on one account are created one after the other: parallel ones fail while the account is busy.
+resource audioDeployment 'Microsoft.CognitiveServices/accounts/deployments@2024-10-01' = if (!empty(audioDeploymentName)) {
+  parent: account
+  name: empty(audioDeploymentName) ? 'none' : audioDeploymentName
+  sku: {
+    name: audioModelSkuName
+    capacity: audioModelCapacity
+  }
+  properties: {
+    model: {
+      format: audioModelFormat
+      name: audioModelName
+      version: audioModelVersion
+    }
+  }
+  dependsOn: [deployment]
 }
 
 output name string = account.name

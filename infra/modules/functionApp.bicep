@@ -28,6 +28,9 @@ param inferenceEndpoint string
 @description('Deployment (model) name the app sends.')
 param inferenceModel string
 
+@description('Deployment (model) name the app sends with audio.')
+param inferenceAudioModel string
+
 @description('Entra ID scope for inference tokens.')
 param inferenceScope string
 
@@ -110,6 +113,7 @@ resource settings 'Microsoft.Web/sites/config@2024-04-01' = {
     MEDIA_BLOB_TRIGGER_SOURCE: 'EventGrid'
     AZURE_INFERENCE_ENDPOINT: inferenceEndpoint
     AZURE_INFERENCE_MODEL: inferenceModel
+    AZURE_INFERENCE_AUDIO_MODEL: inferenceAudioModel
     AZURE_INFERENCE_SCOPE: inferenceScope
     AZURE_CLIENT_ID: identityClientId
     APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString

@@ -30,6 +30,15 @@ function only(type: string): LocatedResource {
   return found[0]!;
 }
 
+/** The image model's deployment (the unconditional one). */
+function imageDeployment(): LocatedResource {
+  const found = deployed('Microsoft.CognitiveServices/accounts/deployments').filter(
+    (located) => located.resource.condition === undefined,
+  );
+  expect(found).toHaveLength(1);
+  return found[0]!;
+}
+
 function defaultOf(name: string): unknown {
   return main.parameters?.[name]?.defaultValue;
 }
@@ -91,7 +100,7 @@ describeWithBicep('main.bicep monitoring and AI', () => {
     const account = only('Microsoft.CognitiveServices/accounts');
     expect(account.resource.kind).toBe('AIServices');
     expect(account.resource.properties).toMatchObject({ disableLocalAuth: true });
-    const deployment = only('Microsoft.CognitiveServices/accounts/deployments');
+    const deployment = imageDeployment();
     expect(deployment.resource.sku).toEqual({
       name: "[parameters('modelSkuName')]",
       capacity: "[parameters('modelCapacity')]",
@@ -106,6 +115,42 @@ describeWithBicep('main.bicep monitoring and AI', () => {
     expect(defaultOf('modelName')).toBe('gpt-4o');
     expect(defaultOf('modelSkuName')).toBe('GlobalStandard');
     expect(main.resources).toHaveProperty(['ai', 'condition'], "[variables('createAiServices')]");
+  });
+
+  it('deploys an audio-capable model after the image model, unless turned off or named the same', () => {
+    const deployments = deployed('Microsoft.CognitiveServices/accounts/deployments');
+    expect(deployments).toHaveLength(2);
+    const audio = deployments.find((found) => found.resource !== imageDeployment().resource)!;
+    expect(audio.resource.condition).toBe("[not(empty(parameters('audioDeploymentName')))]");
+    expect(audio.resource.sku).toEqual({
+      name: "[parameters('audioModelSkuName')]",
+      capacity: "[parameters('audioModelCapacity')]",
+    });
+    expect(audio.resource.properties).toEqual({
+      model: {
+        format: "[parameters('audioModelFormat')]",
+        name: "[parameters('audioModelName')]",
+        version: "[parameters('audioModelVersion')]",
+      },
+    });
+    // Deployments on one account fail when created in parallel.
+    expect(JSON.stringify((audio.resource as { dependsOn?: unknown }).dependsOn)).toContain(
+      "parameters('deploymentName')",
+    );
+    expect(defaultOf('audioModelName')).toBe('gpt-4o-mini-audio-preview');
+    expect(defaultOf('audioModelVersion')).toBe('2024-12-17');
+    expect(defaultOf('audioModelFormat')).toBe('OpenAI');
+    expect(defaultOf('audioModelSkuName')).toBe('GlobalStandard');
+    expect(defaultOf('audioModelDeploymentName')).toBe('');
+    expect(moduleParameter(main, 'ai', 'audioDeploymentName')).toBe(
+      "[if(variables('deployAudio'), createObject('value', variables('audioDeploymentName')), createObject('value', ''))]",
+    );
+    expect(main.variables?.deployAudio).toBe(
+      "[and(and(variables('createAiServices'), not(empty(parameters('audioModelName')))), not(equals(variables('audioDeploymentName'), parameters('modelDeploymentName'))))]",
+    );
+    expect(main.variables?.audioDeploymentName).toBe(
+      "[if(empty(parameters('audioModelDeploymentName')), parameters('audioModelName'), parameters('audioModelDeploymentName'))]",
+    );
   });
 
   it('skips the account when the user brings an endpoint or an account', () => {
@@ -199,6 +244,7 @@ describeWithBicep('main.bicep function app', () => {
         'MEDIA_BLOB_TRIGGER_SOURCE',
         'AZURE_INFERENCE_ENDPOINT',
         'AZURE_INFERENCE_MODEL',
+        'AZURE_INFERENCE_AUDIO_MODEL',
         'AZURE_INFERENCE_SCOPE',
         'AZURE_CLIENT_ID',
         'APPLICATIONINSIGHTS_CONNECTION_STRING',
@@ -229,6 +275,17 @@ describeWithBicep('main.bicep function app', () => {
       "[parameters('modelDeploymentName')]",
     );
     expect(defaultOf('modelDeploymentName')).toBe("[parameters('modelName')]");
+    // Audio: the created audio deployment, else one named for a brought endpoint, else the image deployment.
+    expect(moduleParameter(main, 'functionApp', 'inferenceAudioModel')).toBe(
+      "[variables('inferenceAudioModel')]",
+    );
+    expect(main.variables?.inferenceAudioModel).toBe(
+      "[if(variables('deployAudio'), variables('audioDeploymentName'), if(and(not(variables('createAiServices')), not(empty(parameters('audioModelDeploymentName')))), parameters('audioModelDeploymentName'), parameters('modelDeploymentName')))]",
+    );
+    expect(only('Microsoft.Web/sites/config').resource.properties).toMatchObject({
+      AZURE_INFERENCE_AUDIO_MODEL: "[parameters('inferenceAudioModel')]",
+    });
+    expect(main.outputs?.AZURE_INFERENCE_AUDIO_MODEL?.value).toBe("[variables('inferenceAudioModel')]");
     expect(moduleParameter(main, 'functionApp', 'inferenceEndpoint')).toContain(
       "reference('aiAccess').outputs.endpoint.value",
     );
