@@ -39,6 +39,15 @@ function imageDeployment(): LocatedResource {
   return found[0]!;
 }
 
+/** A deployment whose SKU, capacity and model come from the `<prefix>SkuName`, `<prefix>Name`, ... parameters. */
+function expectParameterisedDeployment(deployment: LocatedResource, prefix: string): void {
+  const parameter = (name: string): string => `[parameters('${prefix}${name}')]`;
+  expect(deployment.resource.sku).toEqual({ name: parameter('SkuName'), capacity: parameter('Capacity') });
+  expect(deployment.resource.properties).toEqual({
+    model: { format: parameter('Format'), name: parameter('Name'), version: parameter('Version') },
+  });
+}
+
 function defaultOf(name: string): unknown {
   return main.parameters?.[name]?.defaultValue;
 }
@@ -100,18 +109,7 @@ describeWithBicep('main.bicep monitoring and AI', () => {
     const account = only('Microsoft.CognitiveServices/accounts');
     expect(account.resource.kind).toBe('AIServices');
     expect(account.resource.properties).toMatchObject({ disableLocalAuth: true });
-    const deployment = imageDeployment();
-    expect(deployment.resource.sku).toEqual({
-      name: "[parameters('modelSkuName')]",
-      capacity: "[parameters('modelCapacity')]",
-    });
-    expect(deployment.resource.properties).toEqual({
-      model: {
-        format: "[parameters('modelFormat')]",
-        name: "[parameters('modelName')]",
-        version: "[parameters('modelVersion')]",
-      },
-    });
+    expectParameterisedDeployment(imageDeployment(), 'model');
     expect(defaultOf('modelName')).toBe('gpt-4o');
     expect(defaultOf('modelSkuName')).toBe('GlobalStandard');
     expect(main.resources).toHaveProperty(['ai', 'condition'], "[variables('createAiServices')]");
@@ -122,17 +120,7 @@ describeWithBicep('main.bicep monitoring and AI', () => {
     expect(deployments).toHaveLength(2);
     const audio = deployments.find((found) => found.resource !== imageDeployment().resource)!;
     expect(audio.resource.condition).toBe("[not(empty(parameters('audioDeploymentName')))]");
-    expect(audio.resource.sku).toEqual({
-      name: "[parameters('audioModelSkuName')]",
-      capacity: "[parameters('audioModelCapacity')]",
-    });
-    expect(audio.resource.properties).toEqual({
-      model: {
-        format: "[parameters('audioModelFormat')]",
-        name: "[parameters('audioModelName')]",
-        version: "[parameters('audioModelVersion')]",
-      },
-    });
+    expectParameterisedDeployment(audio, 'audioModel');
     // Deployments on one account fail when created in parallel.
     expect(JSON.stringify((audio.resource as { dependsOn?: unknown }).dependsOn)).toContain(
       "parameters('deploymentName')",
