@@ -24,6 +24,7 @@ export function trackOwnClaims(blobs: BlobStore): OwnClaims {
   const tracked: BlobStore = {
     getProperties: (container, name) => blobs.getProperties(container, name),
     download: (container, name, options) => blobs.download(container, name, options),
+    readBlob: (container, name, options) => blobs.readBlob(container, name, options),
     upload: (container, name, data, options) => blobs.upload(container, name, data, options),
     readJson: (container, name) => blobs.readJson(container, name),
     listPage: (container, options) => blobs.listPage(container, options),

@@ -1,4 +1,5 @@
 import { app, type InvocationContext } from '@azure/functions';
+import { InProgressError } from '../core/errors/InProgressError';
 import { isRecord } from '../core/json/isRecord';
 import { recordPoisonBlob } from '../core/blob/recordPoisonBlob';
 import { normalizeEtag } from './shared/normalizeEtag';
@@ -30,8 +31,17 @@ export async function poisonBlobs(message: unknown, context: InvocationContext):
     etag: entry.etag,
     deliveries: POISON_BLOB_THRESHOLD,
     ...(deps.breaker?.lastFault === undefined ? {} : { lastFault: deps.breaker.lastFault }),
-  });
+  }).catch(heldElsewhere);
   context.log(`poisonBlobs: ${entry.blobName} → ${outcome}`);
+}
+
+/**
+ * A live claim for the version: another delivery (a duplicate event, the CLI) is producing its outcome and
+ * writes it, or fails into its own retries; the poison message is done.
+ */
+function heldElsewhere(error: unknown): 'in_progress' {
+  if (error instanceof InProgressError) return 'in_progress';
+  throw error;
 }
 
 interface PoisonMessage {

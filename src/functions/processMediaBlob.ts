@@ -14,11 +14,16 @@ export async function processMediaBlob(blob: unknown, context: InvocationContext
   const deps = await pipelineDeps(context);
   const { inputContainer } = deps.settings;
   const name = blobName(context, inputContainer);
-  const input = await triggeredBlobInput(deps.blobs, {
+  const length = triggerProperty(context, 'contentLength') ?? triggerProperty(context, 'length');
+  const contentType = triggerProperty(context, 'contentType');
+  const input = triggeredBlobInput({
     container: inputContainer,
     name,
     content: blob,
     etag: normalizeEtag(triggerProperty(context, 'eTag')),
+    length: sizeOf(length),
+    contentType: typeof contentType === 'string' && contentType !== '' ? contentType : undefined,
+    metadata: blobMetadata(context),
   });
   const outcome = await processBlob(deps, input);
   context.log(`processMediaBlob: ${name} → ${outcome.status}`);
@@ -30,6 +35,21 @@ function blobName(context: InvocationContext, container: string): string {
   const path = metadata.blobTrigger;
   if (typeof path === 'string' && path.startsWith(`${container}/`)) return path.slice(container.length + 1);
   throw new TypeError('The trigger metadata names no blob (expected `name` or `blobTrigger`).');
+}
+
+/** A size as hosts serialize it: a number, or its decimal text. */
+function sizeOf(value: unknown): number | undefined {
+  if (typeof value === 'number') return value;
+  return typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : undefined;
+}
+
+/** The blob's metadata as the trigger delivered it (string values only), or undefined when it sent none. */
+function blobMetadata(context: InvocationContext): Record<string, string> | undefined {
+  const metadata = context.triggerMetadata?.metadata;
+  if (!isRecord(metadata)) return undefined;
+  return Object.fromEntries(
+    Object.entries(metadata).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  );
 }
 
 /** Trigger metadata keys arrive camelCased (`ETag` → `eTag`); older hosts differ, so accept the variants. */

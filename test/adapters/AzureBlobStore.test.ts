@@ -36,6 +36,29 @@ describe('AzureBlobStore (Azurite)', () => {
     await expect(store.download(container, 'nope')).rejects.toMatchObject({ code: 'source_not_found' });
   });
 
+  it('reads properties and content in one request, leaving the content of a blob over maxBytes unread', async () => {
+    const data = new Uint8Array([1, 2, 3, 4, 5]);
+    const { etag } = await store.upload(container, 'r.bin', data, {
+      contentType: 'audio/wav',
+      metadata: { detail: 'low' },
+    });
+    const properties = { etag, contentType: 'audio/wav', size: 5, metadata: { detail: 'low' } };
+    const read = await store.readBlob(container, 'r.bin', { ifMatch: etag, maxBytes: 5 });
+    expect(read?.properties).toEqual(properties);
+    expect(Array.from(read?.content ?? [])).toEqual([1, 2, 3, 4, 5]);
+    expect(await store.readBlob(container, 'r.bin', { maxBytes: 4 })).toEqual({
+      properties,
+      content: undefined,
+    });
+    // The store still answers after a read whose body was dropped.
+    expect((await store.readBlob(container, 'r.bin'))?.content).toHaveLength(5);
+    expect(await store.readBlob(container, 'missing.bin')).toBeUndefined();
+    await store.upload(container, 'r.bin', new Uint8Array([9]));
+    await expect(store.readBlob(container, 'r.bin', { ifMatch: etag })).rejects.toMatchObject({
+      code: 'source_changed',
+    });
+  });
+
   it('writes JSON create-only and replace-if-match, and says when a condition lost', async () => {
     const first = await store.writeJson(container, 'doc.json', { v: 1 }, { ifNoneMatch: '*' });
     expect(first.written).toBe(true);

@@ -65,8 +65,10 @@ export async function runBatchItem(
       (await readItemDocument(deps, location)) ??
       (await recordItemError(deps, message, location, message.refused));
   } else if (delivery.poisoned === true) {
-    document =
+    const exhausted =
       (await readItemDocument(deps, location)) ?? (await recordExhausted(deps, message, location, delivery));
+    if (exhausted instanceof InProgressError) return deferItem(deps, message, exhausted);
+    document = exhausted;
   } else {
     try {
       document = await processItem(deps, message, location, record.overrides);
@@ -88,7 +90,9 @@ export async function runBatchItem(
         index: message.index,
         code: error instanceof MediaCompletionsError ? error.code : 'unexpected',
       });
-      document = await recordExhausted(deps, message, location, delivery);
+      const exhausted = await recordExhausted(deps, message, location, delivery);
+      if (exhausted instanceof InProgressError) return deferItem(deps, message, exhausted);
+      document = exhausted;
     }
   }
   return countItem(deps, record, message, document);
@@ -193,20 +197,27 @@ async function deferMisconfigured(
   return 'deferred';
 }
 
-/** The host gave up (or this was the last delivery): `retries_exhausted`, unless an outcome exists meanwhile. */
+/**
+ * The host gave up (or this was the last delivery): `retries_exhausted`, unless an outcome exists meanwhile;
+ * the InProgressError when another delivery holds the item's claim (it writes the outcome; defer).
+ */
 async function recordExhausted(
   deps: BatchDeps,
   message: ItemMessage,
   location: OutputLocation,
   delivery: ItemDelivery,
-): Promise<OutcomeDocument> {
+): Promise<OutcomeDocument | InProgressError> {
   const outcome = await recordPoisonBlob(deps, {
     container: message.container,
     name: message.name,
     etag: undefined,
     deliveries: delivery.dequeueCount,
     output: location,
+  }).catch((error: unknown) => {
+    if (error instanceof InProgressError) return error;
+    throw error;
   });
+  if (outcome instanceof InProgressError) return outcome;
   if (outcome === 'superseded') return recordMissing(deps, message, location);
   return requireDocument(deps, location);
 }

@@ -4,7 +4,7 @@ import type { CompletionOverrides } from '../completion/CompletionOverrides';
 import { overridesFromMetadata } from '../completion/overridesFromMetadata';
 import { isMediaCompletionsError, MediaCompletionsError } from '../errors/MediaCompletionsError';
 import { blobNameProblem } from '../outputs/blobNameProblem';
-import { claimOutput } from '../outputs/claimOutput';
+import { claimOutput, type OutputClaim } from '../outputs/claimOutput';
 import { deleteErrorDocument } from '../outputs/deleteErrorDocument';
 import type { ErrorDocument, OutcomeDocument, ResultDocument, SourceInfo } from '../outputs/documents';
 import { errorDocument } from '../outputs/errorDocument';
@@ -15,7 +15,7 @@ import { recordFailure } from '../outputs/recordFailure';
 import { recordResult } from '../outputs/recordResult';
 import { resultDocument } from '../outputs/resultDocument';
 import { sourceInfo } from '../outputs/sourceInfo';
-import type { BlobProperties, BlobStore } from '../ports/BlobStore';
+import type { BlobProperties, BlobStore, StoredBlob } from '../ports/BlobStore';
 
 export interface PipelineDeps extends CompleteMediaDeps {
   blobs: BlobStore;
@@ -46,8 +46,22 @@ export type ProcessBlobOutcome =
   | { status: 'gone'; location: OutputLocation };
 
 /**
- * The blob pipeline, shared by the trigger, the CLI and batch: properties → settled already? → size cap →
- * claim → download → `completeMedia` → result document (or error document for permanent failures) → release.
+ * The blob pipeline, shared by the trigger, the CLI and batch: settled already? → size cap → prepare the request →
+ * claim → model → result document (or error document for permanent failures).
+ *
+ * Storage requests per new item, each one needed (counted in `test/functions/storageRequestsPerItem.test.ts`):
+ * - one listing of the two document names: the idempotency check (a redelivery ends here, after one read of the
+ *   listed document for the ETag it records);
+ * - one Get Blob for the properties and the bytes together, unless the trigger delivered both (a text ETag);
+ * - one claim, created with If-None-Match: *, only for inputs that reach the model (a simultaneous delivery of
+ *   the same version then pays no second call); an input refused before the call (empty, unsupported, too
+ *   large, a bad override) never claims, since the same bytes always fail the same way;
+ * - one conditional write of the document.
+ * What the removed requests covered: the claim is not deleted after a document is written (it expires; a
+ * delivery finding it live while its listing shows no document waits with `in_progress`, and a redelivery's
+ * listing finds the document); the error document is not read back and deleted after a result unless a listing
+ * showed it, or a takeover of the claim says another writer may have written it since (the poison handler writes
+ * only under a claim, then leaves it lapsed: see `recordPoisonBlob`).
  *
  * @throws MediaCompletionsError with `retryable: true` when transient failures outlast the retry budget, or at
  *   once for a configuration fault (`errorClass: 'configuration'`): no document is written, and the caller
@@ -62,19 +76,28 @@ export async function processBlob(deps: PipelineDeps, input: ProcessBlobInput): 
     logger.warn('Source blob changed during processing', { name: input.name, code });
     return { status: 'gone', location };
   };
-  // Independent round trips: list the outcome documents while the properties are read.
+  // Independent round trips: list the outcome documents while the source is read.
   const listing = listOutcomeNames(blobs, location);
   listing.catch(() => undefined);
-  const properties = input.properties ?? (await blobs.getProperties(input.container, input.name));
-  if (properties === undefined) {
+  const stored = await readSource(blobs, input, settings.maxBytes);
+  if (typeof stored === 'string') {
+    await listing.catch(() => undefined);
+    return gone(stored);
+  }
+  if (stored === undefined) {
+    await listing.catch(() => undefined);
     logger.warn('Source blob no longer exists', { container: input.container, name: input.name });
     return { status: 'gone', location };
   }
+  const { properties } = stored;
   const source = sourceInfo(input.container, input.name, properties);
 
-  const existing = await readOutcome(blobs, location, source.etag, await listing);
+  let present = await listing;
+  let existing = await readOutcome(blobs, location, source.etag, present);
   if (existing.settled !== undefined) {
-    if (existing.settled.status === 'succeeded') await deleteErrorDocument(blobs, location, source);
+    if (existing.settled.status === 'succeeded' && mayExist(present, location.errorName)) {
+      await deleteErrorDocument(blobs, location, source);
+    }
     logger.info('Outcome already recorded; skipping', { name: input.name, status: existing.settled.status });
     return { status: 'skipped', document: existing.settled, location };
   }
@@ -91,32 +114,58 @@ export async function processBlob(deps: PipelineDeps, input: ProcessBlobInput): 
   };
 
   const refusal = refusalOf(input.name, properties, settings.maxBytes);
-  if (refusal !== undefined) return fail(source, refusal);
-  // The download does not depend on the claim, so both run at once; a refused claim drops the bytes.
-  const download =
-    input.content === undefined
-      ? blobs.download(input.container, input.name, { ifMatch: properties.etag })
-      : Promise.resolve(input.content);
-  download.catch(() => undefined);
-  // A simultaneous delivery of this version (triggers deliver at least once) stops here: no second call.
-  const claim = await claimOutput(deps, location, source);
-  if (claim === undefined) return gone('source_changed');
+  if (refusal !== undefined || stored.content === undefined) {
+    return fail(source, refusal ?? tooLarge(properties.size, settings.maxBytes));
+  }
+  const bytes = stored.content;
+  const downloadMs = clock.now() - started;
+  const hashed = { ...source, sha256: createHash('sha256').update(bytes).digest('hex') };
+  let claim: OutputClaim | undefined;
+  let documentWritten = false;
   try {
-    const bytes = await download.catch(sourceGone);
-    if (typeof bytes === 'string') return gone(bytes);
-    const downloadMs = clock.now() - started;
-    const hashed = { ...source, sha256: createHash('sha256').update(bytes).digest('hex') };
-
-    const result = await completeMedia(deps, {
-      media: [{ bytes }],
-      overrides: { ...input.overrides, ...overridesFromMetadata(properties.metadata) },
-    }).catch(inputFault);
-    if (result instanceof MediaCompletionsError) return await fail(hashed, result);
+    const result = await completeMedia(
+      deps,
+      {
+        media: [{ bytes }],
+        overrides: { ...input.overrides, ...overridesFromMetadata(properties.metadata) },
+      },
+      {
+        // A simultaneous delivery of this version (triggers deliver at least once) stops here: no second call.
+        beforeModelCall: async () => {
+          claim = await claimOutput(deps, location, source);
+          if (claim === undefined) throw new Stop(gone('source_changed'));
+          if (!claim.tookOver) return;
+          // The claim's previous holder may have written a document after our listing: look again.
+          present = await listOutcomeNames(blobs, location);
+          existing = await readOutcome(blobs, location, source.etag, present);
+          const settled = existing.settled;
+          if (settled !== undefined) {
+            documentWritten = true;
+            logger.info('Outcome recorded by the previous claim holder; skipping', { name: input.name });
+            throw new Stop({ status: 'skipped', document: settled, location });
+          }
+        },
+      },
+    ).catch(inputFault);
+    if (result instanceof MediaCompletionsError) {
+      const failed = await fail(hashed, result);
+      documentWritten = failed.status === 'failed';
+      return failed;
+    }
 
     const now = clock.now();
     const document = resultDocument(hashed, result, { downloadMs, totalMs: now - started, now });
-    const written = await recordResult(blobs, location, document, existing.result);
+    // Past its expiry the claim may have been taken over by a writer of an error document: check for one.
+    const overran = claim !== undefined && now >= claim.expiresAt;
+    const written = await recordResult(
+      blobs,
+      location,
+      document,
+      existing.result,
+      overran || mayExist(present, location.errorName),
+    );
     if (written === 'stale') return { status: 'gone', location };
+    documentWritten = true;
     logger.info('Result written', {
       name: input.name,
       attempts: result.attempts,
@@ -124,9 +173,51 @@ export async function processBlob(deps: PipelineDeps, input: ProcessBlobInput): 
       duplicate: written === 'duplicate',
     });
     return { status: 'succeeded', document, location };
+  } catch (error) {
+    if (error instanceof Stop) return error.outcome;
+    throw error;
   } finally {
-    await claim.release();
+    // A claim stays once a document exists (it lapses on its own); otherwise the next delivery goes ahead at once.
+    const held: OutputClaim | undefined = claim;
+    if (held !== undefined && !documentWritten) await held.release();
   }
+}
+
+/** Ends the run from inside the model call's preparation hook with this outcome. */
+class Stop extends Error {
+  constructor(readonly outcome: ProcessBlobOutcome) {
+    super(`processBlob stopped: ${outcome.status}`);
+  }
+}
+
+/** Whether a document may exist: in the listing, or the listing could not tell. */
+function mayExist(present: ReadonlySet<string> | undefined, name: string): boolean {
+  return present === undefined || present.has(name);
+}
+
+/**
+ * The source as delivered (properties and bytes from the trigger), or read with one Get Blob (the given
+ * version only, with If-Match, when the properties are known). `undefined`: the blob does not exist; a string:
+ * the code of a version lost since (deleted or replaced). A name no request can carry is not read: its
+ * properties come from a HEAD, for the error document.
+ */
+async function readSource(
+  blobs: BlobStore,
+  input: ProcessBlobInput,
+  maxBytes: number,
+): Promise<StoredBlob | string | undefined> {
+  const { container, name, properties } = input;
+  if (properties !== undefined && input.content !== undefined) return { properties, content: input.content };
+  if (blobNameProblem(name) !== undefined) {
+    const found = properties ?? (await blobs.getProperties(container, name));
+    return found === undefined ? undefined : { properties: found, content: undefined };
+  }
+  return blobs
+    .readBlob(container, name, {
+      maxBytes,
+      ...(properties === undefined ? {} : { ifMatch: properties.etag }),
+    })
+    .catch(sourceGone);
 }
 
 /** Why the blob is refused before download (a name no document can have, or too many bytes), if it is. */
@@ -137,13 +228,12 @@ function refusalOf(
 ): MediaCompletionsError | undefined {
   const nameProblem = blobNameProblem(name);
   if (nameProblem !== undefined) return new MediaCompletionsError('invalid_blob_name', nameProblem);
-  if (properties.size > maxBytes) {
-    return new MediaCompletionsError(
-      'too_large',
-      `The blob is ${properties.size} bytes; the limit is ${maxBytes} bytes.`,
-    );
-  }
+  if (properties.size > maxBytes) return tooLarge(properties.size, maxBytes);
   return undefined;
+}
+
+function tooLarge(size: number, maxBytes: number): MediaCompletionsError {
+  return new MediaCompletionsError('too_large', `The blob is ${size} bytes; the limit is ${maxBytes} bytes.`);
 }
 
 /** A download that lost its version (deleted or replaced since): its code; any other failure is rethrown. */

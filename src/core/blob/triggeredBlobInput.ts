@@ -1,30 +1,36 @@
-import type { BlobStore } from '../ports/BlobStore';
 import type { ProcessBlobInput } from './processBlob';
 
-/** What a blob trigger delivered: the bytes (when the host bound them) and the ETag its metadata named. */
+/** What a blob trigger delivered: the bytes (when the host bound them) and what its metadata said of them. */
 export interface BlobDelivery {
   container: string;
   name: string;
   /** The bound content: used only as a `Uint8Array`. */
   content: unknown;
-  /** Quoted, as storage reports it (`"0x8DC…"`); undefined when the metadata named none. */
+  /** Quoted, as storage reports it (`"0x8DC…"`); undefined when the metadata named none as text. */
   etag: string | undefined;
+  /** The size the metadata named (`length` or `contentLength`, by host), in bytes. */
+  length: number | undefined;
+  contentType: string | undefined;
+  /** The blob's metadata as delivered; undefined when the host sent none (then it is read). */
+  metadata: Record<string, string> | undefined;
 }
 
 /**
- * `processBlob`'s input for a delivered blob: its current properties (none when it is gone, and `processBlob`
- * reports `gone`), and the delivered bytes only when they are provably the version just read (same ETag, same
- * length): otherwise `processBlob` downloads that version with `If-Match`, so a blob replaced between the event
- * and this run is never processed under the wrong ETag.
+ * `processBlob`'s input for a delivered blob. When the delivery describes its bytes completely (a text ETag, a
+ * length equal to the bytes', the blob's metadata), they are used as that version: the host read bytes and
+ * properties together, and a HEAD here would cost a request without proving any more (the blob may change right
+ * after it too). Otherwise (real hosts have sent `eTag: {}`) only the name is passed, and `processBlob` reads
+ * properties and bytes in one request: one read of the source is then unavoidable.
  */
-export async function triggeredBlobInput(
-  blobs: BlobStore,
-  delivery: BlobDelivery,
-): Promise<ProcessBlobInput> {
-  const { container, name, content, etag } = delivery;
-  const properties = await blobs.getProperties(container, name);
-  if (properties === undefined) return { container, name };
-  const provablyRead =
-    content instanceof Uint8Array && etag === properties.etag && content.length === properties.size;
-  return provablyRead ? { container, name, properties, content } : { container, name, properties };
+export function triggeredBlobInput(delivery: BlobDelivery): ProcessBlobInput {
+  const { container, name, content, etag, length, contentType, metadata } = delivery;
+  if (
+    !(content instanceof Uint8Array) ||
+    etag === undefined ||
+    length !== content.length ||
+    metadata === undefined
+  ) {
+    return { container, name };
+  }
+  return { container, name, properties: { etag, contentType, size: content.length, metadata }, content };
 }

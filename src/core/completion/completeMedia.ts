@@ -35,6 +35,15 @@ export interface CompleteMediaDeps {
   tokenLimit?: TokenLimitParameter;
 }
 
+export interface CompleteMediaOptions {
+  /**
+   * Runs once, after the preparation and before the first model request; what it throws ends the call. The
+   * blob pipeline claims its output here, so an input refused during preparation (empty, unsupported, an invalid
+   * override) never pays for a claim.
+   */
+  beforeModelCall?: () => Promise<void>;
+}
+
 /**
  * Media in, completion out: checks sizes and counts, detects each item's type from its bytes, validates the
  * overrides, builds the chat request and calls the model under the retry policy.
@@ -47,11 +56,13 @@ export interface CompleteMediaDeps {
 export async function completeMedia(
   deps: CompleteMediaDeps,
   input: CompleteMediaInput,
+  options: CompleteMediaOptions = {},
 ): Promise<CompletionResult> {
   // While the breaker is open no request can go out: spare the preparation (image conversion, encoding).
   const blocked = deps.breaker?.blocking();
   if (blocked !== undefined) throw breakerOpenError(blocked);
   const { media, sent, summary, request } = await prepareCompletion(deps, input);
+  await options.beforeModelCall?.();
   const { response, attempts, elapsedMs } = await callModelWithRetry(deps, request, deps.settings.retry);
   const body = readCompletionBody(response.body, attempts);
   return {

@@ -26,8 +26,21 @@ export interface ClaimedSource {
 
 /** A claim this run holds. */
 export interface OutputClaim {
+  /**
+   * An earlier claim was there (expired, or of an older version) and this one replaced it. Its holder may have
+   * written a document after the caller's idempotency check, so the caller checks again before relying on it.
+   */
+  tookOver: boolean;
+  /** Epoch milliseconds after which another delivery may take the claim over. */
+  expiresAt: number;
   /** Deletes this claim (not one a taker wrote since); never throws, since an unreleased claim expires. */
   release(): Promise<void>;
+  /**
+   * Rewrites this claim as expired (If-Match) instead of deleting it, for a writer that is not the pipeline (the
+   * poison handler): the next claimer then takes it over, and so checks again for the document written under it,
+   * which its own listing may predate. Never throws (a claim left live expires).
+   */
+  lapse(): Promise<void>;
 }
 
 /**
@@ -56,17 +69,17 @@ export async function claimOutput(
     claimedAt: iso(now),
     expiresAt: iso(now + settings.retry.totalBudgetMs + settings.claimMarginMs),
   };
-  const take: UpdateStep<OutputClaim> = {
+  const take = (tookOver: boolean): UpdateStep<OutputClaim> => ({
     write: claim,
-    written: (etag) => heldClaim(deps, location.container, name, etag),
-  };
+    written: (etag) => heldClaim(deps, { container: location.container, name, claim, etag, tookOver }),
+  });
   return updateJsonBlob<OutputClaim | undefined>(
     blobs,
     location.container,
     name,
     async (current, attempt) => {
       if (current === undefined) {
-        if (attempt === 1) return take;
+        if (attempt === 1) return take(false);
         // Released between our write and our read: its holder has most likely just written the document, which
         // a redelivery will find; claiming now could pay for the same answer twice.
         throw new InProgressError(
@@ -90,7 +103,7 @@ export async function claimOutput(
         name: source.name,
         reason: expired ? 'expired' : 'older version',
       });
-      return take;
+      return take(true);
     },
     {
       // Claims are created where none exists, so the first try writes without reading.
@@ -113,15 +126,38 @@ function iso(time: number): string {
   return new Date(time).toISOString();
 }
 
-function heldClaim(deps: ClaimOutputDeps, container: string, name: string, etag: string): OutputClaim {
+interface HeldClaim {
+  container: string;
+  name: string;
+  /** The claim as written. */
+  claim: { expiresAt: string };
+  etag: string;
+  tookOver: boolean;
+}
+
+function heldClaim(deps: ClaimOutputDeps, held: HeldClaim): OutputClaim {
+  const { container, name, etag } = held;
+  const warn = (action: string, error: unknown): void => {
+    deps.logger.warn(`Could not ${action} a claim; it expires on its own`, {
+      code: isMediaCompletionsError(error) ? error.code : 'unexpected',
+    });
+  };
   return {
+    tookOver: held.tookOver,
+    expiresAt: Date.parse(held.claim.expiresAt),
     release: async () => {
       try {
         await deps.blobs.deleteIfExists(container, name, { ifMatch: etag });
       } catch (error) {
-        deps.logger.warn('Could not release a claim; it expires on its own', {
-          code: isMediaCompletionsError(error) ? error.code : 'unexpected',
-        });
+        warn('release', error);
+      }
+    },
+    lapse: async () => {
+      try {
+        const lapsed = { ...held.claim, expiresAt: iso(deps.clock.now()) };
+        await deps.blobs.writeJson(container, name, lapsed, { ifMatch: etag });
+      } catch (error) {
+        warn('lapse', error);
       }
     },
   };

@@ -1,6 +1,7 @@
 import { MediaCompletionsError } from '../errors/MediaCompletionsError';
 import type { OutcomeDocument } from './documents';
 import type { BlobStore, JsonBlob } from '../ports/BlobStore';
+import { isRecord } from '../json/isRecord';
 import { documentBelongsTo } from './documentBelongsTo';
 import { sourceEtagOf } from './sourceEtagOf';
 import { updateJsonBlob } from './updateJsonBlob';
@@ -17,7 +18,8 @@ export type WriteOutcome = 'written' | 'duplicate' | 'stale';
  * none, otherwise replace exactly the version read (If-Match). A document of another source version is only
  * replaced while ours is still the blob's current version, so a slow run of an old version cannot overwrite the
  * result of a newer one. A document of another input (another `source.container`/`source.name`) is never
- * replaced: that is a permanent `write_conflict`.
+ * replaced: that is a permanent `write_conflict`. `known` is the document as the caller read it; without it the
+ * write starts create-only.
  */
 export async function writeOutcomeDocument(
   blobs: BlobStore,
@@ -38,18 +40,29 @@ export async function writeOutcomeDocument(
             `Could not write ${container}/${name}: it holds another input's document.`,
           );
         }
-        if (sourceEtagOf(current.value) === document.source.etag) return { done: 'duplicate' };
-        const source = await blobs.getProperties(document.source.container, document.source.name);
-        if (source?.etag !== document.source.etag) return { done: 'stale' };
+        if (sourceEtagOf(current.value) === document.source.etag) {
+          // The poison handler's retryable error yields to a permanent one for the same version (a delivery that
+          // took over its lapsed claim); anything else for this version is the same outcome written by another.
+          if (!isRetryableError(current.value) || isRetryableError(document)) return { done: 'duplicate' };
+        } else {
+          const source = await blobs.getProperties(document.source.container, document.source.name);
+          if (source?.etag !== document.source.etag) return { done: 'stale' };
+        }
       }
       return { write: document, written: () => 'written' };
     },
     {
-      ...(known === undefined ? {} : { start: known }),
+      // Without a known version the document is usually absent (a first outcome): try creating it at once, and
+      // read only when that loses (409): a read that answers 404 first would be one more request per item.
+      start: known ?? 'absent',
       // Two deliveries of different versions racing is rare; three lost writes in a row means something is
       // looping, and the caller's retry (the host's redelivery) is the better place to wait.
       maxTries: 3,
       conflictMessage: `Could not write ${container}/${name}: it kept changing under concurrent writers.`,
     },
   );
+}
+
+function isRetryableError(document: unknown): boolean {
+  return isRecord(document) && isRecord(document.error) && document.error.retryable === true;
 }

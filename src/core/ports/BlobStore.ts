@@ -46,6 +46,20 @@ export interface DownloadOptions {
   ifMatch?: string;
 }
 
+export interface ReadBlobOptions {
+  /** Read only this version; a newer one makes the read fail with `source_changed`. */
+  ifMatch?: string;
+  /** Over this many bytes the content is not read (`content` is `undefined`); the properties still are. */
+  maxBytes?: number;
+}
+
+/** A blob's properties and content from one read (Get Blob answers both). */
+export interface StoredBlob {
+  properties: BlobProperties;
+  /** `undefined` when the blob is larger than `maxBytes`. */
+  content: Uint8Array | undefined;
+}
+
 export interface UploadOptions {
   contentType?: string;
   metadata?: Record<string, string>;
@@ -59,6 +73,11 @@ export interface BlobStore {
   /** `undefined` when the blob does not exist. */
   getProperties(container: string, name: string): Promise<BlobProperties | undefined>;
   download(container: string, name: string, options?: DownloadOptions): Promise<Uint8Array>;
+  /**
+   * Properties and content in one round trip (instead of a HEAD then a GET); `undefined` when the blob does not
+   * exist. Throws `source_changed` when `ifMatch` no longer matches.
+   */
+  readBlob(container: string, name: string, options?: ReadBlobOptions): Promise<StoredBlob | undefined>;
   upload(
     container: string,
     name: string,

@@ -1,6 +1,7 @@
 import { InProgressError } from '../../../src/core/errors/InProgressError';
 import { claimBlobName, CLAIMS_FOLDER } from '../../../src/core/outputs/claimBlobName';
-import { processBlob, type ProcessBlobOutcome } from '../../../src/core/blob/processBlob';
+import { processBlob, type PipelineDeps, type ProcessBlobOutcome } from '../../../src/core/blob/processBlob';
+import type { BlobStore } from '../../../src/core/ports/BlobStore';
 import { recordPoisonBlob } from '../../../src/core/blob/recordPoisonBlob';
 import type { EmulatorOptions } from '../../../src/emulator/EmulatorOptions';
 import { expectValidErrorDocument, expectValidResultDocument } from '../../support/documentSchemas';
@@ -188,8 +189,7 @@ describe('processBlob with Azurite and the emulator', () => {
       'succeeded',
     ]);
     expect(harness.emulator.stats().chatCompletions).toBe(1);
-    const listed = await harness.blobs.listPage(harness.output);
-    expect(listed.items.map((item) => item.name)).toEqual(['dup.png.json']);
+    expect(await documentNames()).toEqual(['dup.png.json']);
   });
 
   it('reprocesses an overwritten blob and keeps exactly one outcome document', async () => {
@@ -259,6 +259,12 @@ describe('processBlob with Azurite and the emulator', () => {
   });
 });
 
+/** The output container's documents, without the claims folder. */
+const documentNames = async (): Promise<string[]> =>
+  (await harness.blobs.listPage(harness.output)).items
+    .map((item) => item.name)
+    .filter((name) => !name.startsWith(`${CLAIMS_FOLDER}/`));
+
 describe('processBlob claims', () => {
   const claimNames = async () =>
     (await harness.blobs.listPage(harness.output, { prefix: `${CLAIMS_FOLDER}/` })).items.map(
@@ -307,9 +313,7 @@ describe('processBlob claims', () => {
     expect(reason).toMatchObject({ code: 'in_progress', retryable: true });
     expect(reason.expiresAt).toBeGreaterThan(harness.deps.clock.now());
     expect(harness.emulator.stats().chatCompletions).toBe(1);
-    expect((await harness.blobs.listPage(harness.output)).items.map((item) => item.name)).toEqual([
-      'twin.png.json',
-    ]);
+    expect(await documentNames()).toEqual(['twin.png.json']);
 
     expect((await run('twin.png')).status).toBe('skipped');
     expect(harness.emulator.stats().chatCompletions).toBe(1);
@@ -327,7 +331,8 @@ describe('processBlob claims', () => {
     await writeClaim('held.png', etag, -1);
     expect((await run('held.png')).status).toBe('succeeded');
     expect(harness.emulator.stats().chatCompletions).toBe(1);
-    expect(await claimNames()).toEqual([]);
+    // The taker's claim stays after the document is written (it lapses on its own).
+    expect(await readClaim('held.png')).toMatchObject({ source: { etag } });
     expect(harness.deps.logger.entries).toContainEqual(
       expect.objectContaining({
         message: 'Taking over a claim',
@@ -338,11 +343,11 @@ describe('processBlob claims', () => {
 
   it('a live claim for an older ETag does not block the new version', async () => {
     await setup();
-    await upload('v.png', await encodeImage('png', 8, 8));
+    const { etag } = await upload('v.png', await encodeImage('png', 8, 8));
     await writeClaim('v.png', '"0xOLDVERSION"', 60_000);
     expect((await run('v.png')).status).toBe('succeeded');
     expect(harness.emulator.stats().chatCompletions).toBe(1);
-    expect(await claimNames()).toEqual([]);
+    expect(await readClaim('v.png')).toMatchObject({ source: { etag } });
   });
 
   it("a delivery of a replaced version leaves the new version's live claim alone and calls nothing", async () => {
@@ -360,11 +365,21 @@ describe('processBlob claims', () => {
     expect(await readClaim('r.png')).toMatchObject({ source: { etag: current.etag } });
   });
 
-  it('removes the claim after a permanent failure', async () => {
+  it('keeps the claim once a document settles the version, so a delivery that listed before it pays no call', async () => {
     await setup({ faults: ['content-filter'] });
     await upload('cf.png', await encodeImage('png', 8, 8));
     expect((await run('cf.png')).status).toBe('failed');
     expect(harness.emulator.stats().chatCompletions).toBe(1);
+    expect(await claimNames()).toHaveLength(1);
+    expect((await run('cf.png')).status).toBe('skipped');
+    expect(harness.emulator.stats().chatCompletions).toBe(1);
+  });
+
+  it('claims nothing for an input refused before the model call', async () => {
+    await setup();
+    await upload('empty.png', Buffer.alloc(0));
+    expect((await run('empty.png')).status).toBe('failed');
+    expect(await readError('empty.png')).toMatchObject({ error: { code: 'empty_blob' } });
     expect(await claimNames()).toEqual([]);
   });
 
@@ -375,6 +390,92 @@ describe('processBlob claims', () => {
     expect(await claimNames()).toEqual([]);
     expect((await run('t.png')).status).toBe('succeeded');
     expect(harness.emulator.stats().chatCompletions).toBe(3);
+  });
+});
+
+describe('recordPoisonBlob and the claim (the pipeline does not look for an error document it did not list)', () => {
+  const poison = (deps: PipelineDeps, etag: string) =>
+    recordPoisonBlob(deps, { container: harness.input, name: 'race.png', etag, deliveries: 5 });
+  /** `deps` whose first claim write waits for `meanwhile` (another writer running between a listing and a claim). */
+  const beforeFirstClaim = (meanwhile: () => Promise<unknown>): PipelineDeps => {
+    let first = true;
+    const blobs: BlobStore = Object.create(harness.deps.blobs) as BlobStore;
+    blobs.writeJson = async (container, name, value, condition) => {
+      if (first && name.startsWith(`${CLAIMS_FOLDER}/`)) {
+        first = false;
+        await meanwhile();
+      }
+      return harness.deps.blobs.writeJson(container, name, value, condition);
+    };
+    return { ...harness.deps, blobs };
+  };
+
+  it('writes no error document while a live claim for the same ETag exists', async () => {
+    await setup();
+    const { etag } = await upload('race.png', await encodeImage('png', 8, 8));
+    await harness.blobs.writeJson(
+      harness.output,
+      claimBlobName('race.png.json'),
+      {
+        schemaVersion: 1,
+        resultName: 'race.png.json',
+        source: { container: harness.input, name: 'race.png', etag },
+        claimedAt: new Date(harness.deps.clock.now()).toISOString(),
+        expiresAt: new Date(harness.deps.clock.now() + 60_000).toISOString(),
+      },
+      undefined,
+    );
+    await expect(poison(harness.deps, etag)).rejects.toBeInstanceOf(InProgressError);
+    expect(await readError('race.png')).toBeUndefined();
+  });
+
+  it("a poison record between a delivery's listing and its claim: the delivery replaces it with its result", async () => {
+    await setup();
+    const { etag } = await upload('race.png', await encodeImage('png', 8, 8));
+    const deps = beforeFirstClaim(async () => {
+      expect(await poison(harness.deps, etag)).toBe('recorded');
+    });
+    expect((await processBlob(deps, { container: harness.input, name: 'race.png' })).status).toBe(
+      'succeeded',
+    );
+    expect(await documentNames()).toEqual(['race.png.json']);
+    expect(harness.emulator.stats().chatCompletions).toBe(1);
+  });
+
+  it("a delivery finishing between the poison handler's read and its claim: no error document", async () => {
+    await setup();
+    const { etag } = await upload('race.png', await encodeImage('png', 8, 8));
+    const deps = beforeFirstClaim(async () => {
+      expect((await run('race.png')).status).toBe('succeeded');
+    });
+    await expect(poison(deps, etag)).rejects.toBeInstanceOf(InProgressError);
+    expect(await documentNames()).toEqual(['race.png.json']);
+  });
+
+  it('a poison record replayed on its own lapsed claim still sends a late delivery to look for it', async () => {
+    await setup();
+    const { etag } = await upload('race.png', await encodeImage('png', 8, 8));
+    const deps = beforeFirstClaim(async () => {
+      expect(await poison(harness.deps, etag)).toBe('recorded');
+      expect(await poison(harness.deps, etag)).toBe('settled');
+    });
+    expect((await processBlob(deps, { container: harness.input, name: 'race.png' })).status).toBe(
+      'succeeded',
+    );
+    expect(await documentNames()).toEqual(['race.png.json']);
+  });
+});
+
+describe('a poison record, then a permanent failure of the same version', () => {
+  it('replaces the retryable error document with the permanent one', async () => {
+    await setup({ faults: ['content-filter'] });
+    const { etag } = await upload('cf.png', await encodeImage('png', 8, 8));
+    const poison = { container: harness.input, name: 'cf.png', etag, deliveries: 5 };
+    expect(await recordPoisonBlob(harness.deps, poison)).toBe('recorded');
+    expect((await run('cf.png')).status).toBe('failed');
+    expect(await readError('cf.png')).toMatchObject({ error: { code: 'content_filter', retryable: false } });
+    expect((await run('cf.png')).status).toBe('skipped');
+    expect(harness.emulator.stats().chatCompletions).toBe(1);
   });
 });
 

@@ -1,42 +1,36 @@
-import { BlobServiceClient } from '@azure/storage-blob';
-import { AzureBlobStore } from '../../../src/adapters/AzureBlobStore';
-import { triggeredBlobInput } from '../../../src/core/blob/triggeredBlobInput';
-import { testConnectionString, uniqueName } from '../../support/storage';
+import { triggeredBlobInput, type BlobDelivery } from '../../../src/core/blob/triggeredBlobInput';
 
-describe('triggeredBlobInput (Azurite)', () => {
-  const blobs = new AzureBlobStore(BlobServiceClient.fromConnectionString(testConnectionString()));
-  const container = uniqueName('delivered');
+describe('triggeredBlobInput', () => {
   const bytes = new Uint8Array([1, 2, 3, 4]);
-  let etag: string;
+  const delivery: BlobDelivery = {
+    container: 'in',
+    name: 'a.bin',
+    content: bytes,
+    etag: '"0x1"',
+    length: 4,
+    contentType: 'image/png',
+    metadata: { prompt: 'Describe.' },
+  };
 
-  beforeAll(async () => {
-    await blobs.createContainerIfNotExists(container);
-    ({ etag } = await blobs.upload(container, 'a.bin', bytes));
-  });
-
-  it('reuses the delivered bytes when they are provably the version just read', async () => {
-    const input = await triggeredBlobInput(blobs, { container, name: 'a.bin', content: bytes, etag });
-    expect(input.content).toBe(bytes);
-    expect(input.properties?.etag).toBe(etag);
-  });
-
-  it('leaves the download to processBlob for another ETag, another length or no bytes', async () => {
-    for (const delivery of [
-      { content: bytes, etag: '"0x0"' },
-      { content: bytes.subarray(1), etag },
-      { content: undefined, etag },
-      { content: bytes, etag: undefined },
-    ]) {
-      const input = await triggeredBlobInput(blobs, { container, name: 'a.bin', ...delivery });
-      expect(input.content).toBeUndefined();
-      expect(input.properties?.etag).toBe(etag);
-    }
-  });
-
-  it('gives no properties for a blob that is gone', async () => {
-    expect(await triggeredBlobInput(blobs, { container, name: 'gone.bin', content: bytes, etag })).toEqual({
-      container,
-      name: 'gone.bin',
+  it('uses the delivered bytes as the version the delivery describes, without reading storage', () => {
+    expect(triggeredBlobInput(delivery)).toEqual({
+      container: 'in',
+      name: 'a.bin',
+      properties: { etag: '"0x1"', contentType: 'image/png', size: 4, metadata: { prompt: 'Describe.' } },
+      content: bytes,
     });
+  });
+
+  it('leaves the read to processBlob without a text ETag, a matching length, the metadata or bytes', () => {
+    for (const partial of [
+      { etag: undefined },
+      { length: undefined },
+      { length: 3 },
+      { metadata: undefined },
+      { content: undefined },
+      { content: 'text' },
+    ]) {
+      expect(triggeredBlobInput({ ...delivery, ...partial })).toEqual({ container: 'in', name: 'a.bin' });
+    }
   });
 });
