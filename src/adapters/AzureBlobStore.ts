@@ -13,6 +13,7 @@ import type {
   StoredBlob,
   UploadOptions,
   WriteCondition,
+  WriteJsonOptions,
   WriteResult,
 } from '../core/ports/BlobStore';
 
@@ -143,12 +144,14 @@ export class AzureBlobStore implements BlobStore {
     name: string,
     value: unknown,
     condition: WriteCondition,
+    options: WriteJsonOptions = {},
   ): Promise<WriteResult> {
     const body = Buffer.from(`${JSON.stringify(value, null, 2)}\n`, 'utf8');
     try {
       const response = await this.blob(container, name).upload(body, body.length, {
         blobHTTPHeaders: { blobContentType: 'application/json; charset=utf-8' },
         ...(condition === undefined ? {} : { conditions: condition }),
+        ...(options.metadata === undefined ? {} : { metadata: options.metadata }),
       });
       return { written: true, etag: requireEtag(response.etag) };
     } catch (error) {
@@ -177,7 +180,10 @@ export class AzureBlobStore implements BlobStore {
   async listPage(container: string, options: ListBlobsOptions = {}): Promise<BlobListPage> {
     try {
       const pages = this.container(container)
-        .listBlobsFlat(options.prefix === undefined ? {} : { prefix: options.prefix })
+        .listBlobsFlat({
+          ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
+          ...(options.includeMetadata === true ? { includeMetadata: true } : {}),
+        })
         .byPage({
           maxPageSize: options.pageSize ?? 1000,
           ...(options.continuationToken === undefined
@@ -192,6 +198,7 @@ export class AzureBlobStore implements BlobStore {
           etag: item.properties.etag,
           size: item.properties.contentLength ?? 0,
           contentType: item.properties.contentType,
+          ...(options.includeMetadata === true ? { metadata: item.metadata ?? {} } : {}),
         })),
         continuationToken: page.value.continuationToken === '' ? undefined : page.value.continuationToken,
       };

@@ -1,5 +1,6 @@
 import type { AppConfig } from '../config';
 import type { BatchDeps } from '../core/batch/BatchDeps';
+import { BatchRecordCache } from '../core/batch/BatchRecordCache';
 import type { HttpCompletionDeps } from '../core/http/handleCompletionRequest';
 import type { Clock } from '../core/ports/Clock';
 import type { Logger } from '../core/ports/Logger';
@@ -62,6 +63,9 @@ export async function createAppDeps(config: AppConfig, options: AppDepsOptions =
     breaker: new ModelCircuitBreaker(clock, pipeline.retry.configurationBackoffMs),
     tokenLimit: new TokenLimitParameter(pipeline.maxTokensParameter),
   };
+  // Items take the batch record from here instead of reading it each (one request per item); a cancel made on
+  // another instance reaches this one's items within 10 s. Items started meanwhile finish, as in-flight ones do.
+  const records = new BatchRecordCache(clock, { maxAgeMs: 10_000 });
   // The queue SDK loads only in a process that runs a batch step.
   let batchClients: Promise<BatchClients> | undefined;
   const app: AppDeps = {
@@ -73,7 +77,7 @@ export async function createAppDeps(config: AppConfig, options: AppDepsOptions =
         batchClients = undefined;
         throw error;
       });
-      return { ...shared, logger, ...(await batchClients), batch: config.batch };
+      return { ...shared, logger, ...(await batchClients), batch: config.batch, records };
     },
   };
   return app;

@@ -3,6 +3,7 @@ import pLimit from 'p-limit';
 import { MemoryWorkQueue } from '../adapters/MemoryWorkQueue';
 import type { BatchDeps } from '../core/batch/BatchDeps';
 import { parseBatchMessage } from '../core/batch/BatchMessage';
+import { BatchRecordCache } from '../core/batch/BatchRecordCache';
 import type { BatchRequest } from '../core/batch/BatchRequest';
 import type { BatchView } from '../core/batch/BatchView';
 import { createBatch } from '../core/batch/createBatch';
@@ -29,9 +30,15 @@ export interface RunBatchOptions {
  * recorded, as the host would. A configuration fault stops the run at once (its message is the first line
  * written after the batch id); the batch is left unfinished, with no item counted as failed for it.
  */
-export async function runBatch(deps: Omit<BatchDeps, 'queue'>, options: RunBatchOptions): Promise<BatchView> {
+export async function runBatch(
+  deps: Omit<BatchDeps, 'queue' | 'records' | 'counterCopies'>,
+  options: RunBatchOptions,
+): Promise<BatchView> {
   const queue = new MemoryWorkQueue();
-  const local: BatchDeps = { ...deps, queue };
+  // This run drives the batch, so its own writes keep its copy of the record current without a read per item;
+  // the progress bar's status poll refreshes it too (a cancel through the API is then seen within a second).
+  const records = new BatchRecordCache(deps.clock, { maxAgeMs: Infinity });
+  const local: BatchDeps = { ...deps, queue, records, counterCopies: new Map() };
   const names = deps.batch.queues;
   const { record, created } = await createBatch(local, options.request);
   options.write(`Batch ${record.id}${created ? '' : ' (existing; pass --force for a new run)'}\n`);

@@ -29,11 +29,11 @@ export function trackOwnClaims(blobs: BlobStore): OwnClaims {
     readJson: (container, name) => blobs.readJson(container, name),
     listPage: (container, options) => blobs.listPage(container, options),
     createContainerIfNotExists: (container) => blobs.createContainerIfNotExists(container),
-    async writeJson(container, name, value, condition) {
-      if (!isClaim(name)) return blobs.writeJson(container, name, value, condition);
+    async writeJson(container, name, value, condition, options) {
+      if (!isClaim(name)) return blobs.writeJson(container, name, value, condition, options);
       // After releaseAll no new claim is taken: an input still on its way to one stops there.
       if (closed) throw new Error('The run was interrupted; no new claim is taken.');
-      const write = blobs.writeJson(container, name, value, condition);
+      const write = blobs.writeJson(container, name, value, condition, options);
       pending.add(write);
       try {
         const result = await write;

@@ -3,6 +3,7 @@ import { QueueServiceClient } from '@azure/storage-queue';
 import { AzureBlobBlocks } from '../../src/adapters/AzureBlobBlocks';
 import { AzureWorkQueue } from '../../src/adapters/AzureWorkQueue';
 import type { BatchDeps } from '../../src/core/batch/BatchDeps';
+import { BatchRecordCache } from '../../src/core/batch/BatchRecordCache';
 import type { BatchSettings } from '../../src/core/batch/BatchSettings';
 import { resolveBatchQueues } from '../../src/core/batch/resolveBatchQueues';
 import type { EmulatorOptions } from '../../src/emulator/EmulatorOptions';
@@ -34,6 +35,7 @@ export async function batchHarness(
     queue: new AzureWorkQueue(queues),
     blocks: new AzureBlobBlocks(BlobServiceClient.fromConnectionString(testConnectionString())),
     batch: settings,
+    records: new BatchRecordCache(harness.deps.clock, { maxAgeMs: 10_000 }),
   };
   const seed = async (count: number, data: Uint8Array, prefix = 'item-'): Promise<string[]> => {
     const names = Array.from({ length: count }, (_, n) => `${prefix}${String(n).padStart(6, '0')}.png`);

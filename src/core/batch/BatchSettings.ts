@@ -6,7 +6,7 @@ export interface BatchSettings {
   queues: BatchQueues;
   /** Blobs listed (or manifest lines read) per planner invocation, at most 5000. */
   planPageSize: number;
-  /** Counter shards per batch: more shards, fewer If-Match conflicts, more reads per status call. */
+  /** Counter shards per batch: more shards, fewer If-Match conflicts (status lists them in one request). */
   counterShards: number;
   /** Keep equal to `extensions.queues.maxDequeueCount` in host.json: the last delivery records instead of throwing. */
   maxDequeueCount: number;

@@ -1,6 +1,6 @@
 import { isRecord } from '../json/isRecord';
 import { updateJsonBlob } from '../outputs/updateJsonBlob';
-import type { BlobStore } from '../ports/BlobStore';
+import type { BlobStore, JsonBlob } from '../ports/BlobStore';
 import type { BatchCounts } from './BatchRecord';
 import { batchPaths } from './batchPaths';
 
@@ -48,13 +48,19 @@ export function shardCapacity(total: number, shard: number, shards: number): num
   return shard >= total ? 0 : Math.floor((total - 1 - shard) / shards) + 1;
 }
 
-/** Counts an item once: read the shard, set its bit and add its tally, write with If-Match, retry on 412. */
+/**
+ * Counts an item once: read the shard, set its bit and add its tally, write with If-Match (the counts also as
+ * metadata, for {@link readBatchCounts}), retry on 412. With `copies` (see `BatchDeps.counterCopies`) the write
+ * is conditional on the version this process last saw instead of a fresh read (a shard it has not seen is
+ * created), and a lost condition reads as usual.
+ */
 export async function countBatchItem(
   blobs: BlobStore,
   container: string,
   batch: { id: string; counterShards: number; total: number | null },
   index: number,
   tally: ItemTally,
+  copies?: Map<string, JsonBlob>,
 ): Promise<CountResult> {
   const shardNo = index % batch.counterShards;
   const bit = Math.floor(index / batch.counterShards);
@@ -66,6 +72,7 @@ export async function countBatchItem(
     container,
     name,
     (found) => {
+      if (found !== undefined) copies?.set(name, found);
       const shard = found === undefined ? emptyShard() : toShard(found.value);
       const seen = Buffer.from(shard.seen, 'base64');
       if (hasBit(seen, bit)) return { done: { counted: false, shardFull: full(shard.counted) } };
@@ -79,9 +86,17 @@ export async function countBatchItem(
         counted: shard.counted + 1,
         seen: withBit(seen, bit).toString('base64'),
       };
-      return { write: next, written: () => ({ counted: true, shardFull: full(next.counted) }) };
+      return {
+        write: next,
+        metadata: metadataOf(next),
+        written: (etag) => {
+          copies?.set(name, { value: next, etag });
+          return { counted: true, shardFull: full(next.counted) };
+        },
+      };
     },
     {
+      ...(copies === undefined ? {} : { start: copies.get(name) ?? 'absent' }),
       // Every item of a batch counts itself into one of `counterShards` shards, so concurrent item workers
       // (the queue's batch size times the instances) contend on the same few blobs by design; a count is cheap
       // to retry and losing one would leave the batch unfinished, so it gets the most tries.
@@ -91,28 +106,34 @@ export async function countBatchItem(
   );
 }
 
-/** The sum of every shard: `counterShards` small reads, whatever the batch size. */
+/**
+ * The sum of every shard, from one listing of `counts/` with metadata (each shard's counts are also its metadata,
+ * written in the same request as its body), whatever the batch size and the number of shards. A shard listed
+ * without those metadata (written by an older version) is read instead.
+ */
 export async function readBatchCounts(
   blobs: BlobStore,
   container: string,
-  batch: { id: string; counterShards: number },
+  batch: { id: string },
 ): Promise<BatchCounts & { counted: number }> {
-  const shards = await Promise.all(
-    Array.from({ length: batch.counterShards }, (_, shard) =>
-      blobs.readJson(container, batchPaths.shard(batch.id, shard)),
-    ),
-  );
-  const sum = { ...emptyShard() };
-  for (const found of shards) {
-    if (found === undefined) continue;
-    const shard = toShard(found.value);
-    sum.completed += shard.completed;
-    sum.failed += shard.failed;
-    sum.cancelled += shard.cancelled;
-    sum.promptTokens += shard.promptTokens;
-    sum.completionTokens += shard.completionTokens;
-    sum.totalTokens += shard.totalTokens;
-    sum.counted += shard.counted;
+  const shards: Shard[] = [];
+  let continuationToken: string | undefined;
+  do {
+    const page = await blobs.listPage(container, {
+      prefix: batchPaths.counts(batch.id),
+      includeMetadata: true,
+      pageSize: 5000,
+      ...(continuationToken === undefined ? {} : { continuationToken }),
+    });
+    for (const item of page.items) {
+      const listed = shardOfMetadata(item.metadata ?? {});
+      shards.push(listed ?? toShard((await blobs.readJson(container, item.name))?.value));
+    }
+    continuationToken = page.continuationToken;
+  } while (continuationToken !== undefined);
+  const sum = emptyShard();
+  for (const shard of shards) {
+    for (const key of COUNT_KEYS) sum[key] += shard[key];
   }
   return {
     completed: sum.completed,
@@ -123,6 +144,36 @@ export async function readBatchCounts(
     totalTokens: sum.totalTokens,
     counted: sum.counted,
   };
+}
+
+/** The counts of a shard, as numbers: its body fields and (in snake case) its metadata names. */
+const COUNT_KEYS = [
+  'completed',
+  'failed',
+  'cancelled',
+  'promptTokens',
+  'completionTokens',
+  'totalTokens',
+  'counted',
+] as const;
+
+const metadataName = (key: (typeof COUNT_KEYS)[number]): string =>
+  key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+
+function metadataOf(shard: Shard): Record<string, string> {
+  return Object.fromEntries(COUNT_KEYS.map((key) => [metadataName(key), String(shard[key])]));
+}
+
+/** `undefined` unless every count is there as a decimal (names compared lowercase: storage may fold them). */
+function shardOfMetadata(metadata: Record<string, string>): Shard | undefined {
+  const lower = new Map(Object.entries(metadata).map(([name, value]) => [name.toLowerCase(), value]));
+  const shard = emptyShard();
+  for (const key of COUNT_KEYS) {
+    const value = lower.get(metadataName(key));
+    if (value === undefined || !/^\d+$/.test(value)) return undefined;
+    shard[key] = Number(value);
+  }
+  return shard;
 }
 
 function toShard(value: unknown): Shard {

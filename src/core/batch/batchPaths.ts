@@ -5,6 +5,8 @@ import type { OutputLocation } from '../outputs/OutputLocation';
 export const batchPaths = {
   record: (id: string): string => `batches/${id}/batch.json`,
   items: (id: string): string => `batches/${id}/items/`,
+  /** The counter shards' folder: one listing of it (with metadata) reads every count. */
+  counts: (id: string): string => `batches/${id}/counts/`,
   shard: (id: string, shard: number): string => `batches/${id}/counts/${shard}.json`,
   results: (id: string): string => `batches/${id}/results.jsonl`,
   errors: (id: string): string => `batches/${id}/errors.jsonl`,

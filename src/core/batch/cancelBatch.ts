@@ -12,10 +12,15 @@ import { getBatchStatus } from './getBatchStatus';
  */
 export async function cancelBatch(deps: BatchDeps, id: string): Promise<BatchView | undefined> {
   const now = new Date(deps.clock.now()).toISOString();
-  const updated = await updateBatchRecord(deps.blobs, deps.settings.outputContainer, id, (record) =>
-    record.status === 'validating' || record.status === 'in_progress'
-      ? { ...record, status: 'cancelling', cancellingAt: now }
-      : undefined,
+  const updated = await updateBatchRecord(
+    deps.blobs,
+    deps.settings.outputContainer,
+    id,
+    (record) =>
+      record.status === 'validating' || record.status === 'in_progress'
+        ? { ...record, status: 'cancelling', cancellingAt: now }
+        : undefined,
+    deps.records,
   );
   if (updated === undefined) return undefined;
   if (updated.changed) {

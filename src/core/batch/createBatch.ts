@@ -56,8 +56,10 @@ export async function createBatch(
   };
   const written = await deps.blobs.writeJson(container, batchPaths.record(id), record, { ifNoneMatch: '*' });
   if (!written.written) {
-    const existing = await readBatchRecord(deps.blobs, container, id);
+    const existing = await readBatchRecord(deps.blobs, container, id, deps.records);
     if (existing !== undefined) return { record: existing, created: false };
+  } else {
+    deps.records.remember(id, { record, etag: written.etag });
   }
   const plan: PlanMessage = { type: 'plan', batchId: id, page: 0, index: 0 };
   await deps.queue.send(deps.batch.queues.plan, plan);

@@ -29,7 +29,7 @@ export async function finalizeBatchPage(
   message: FinalizeMessage,
 ): Promise<'page' | 'done' | 'duplicate'> {
   const container = deps.settings.outputContainer;
-  const record = await readBatchRecord(deps.blobs, container, message.batchId);
+  const record = await readBatchRecord(deps.blobs, container, message.batchId, deps.records);
   if (record === undefined) {
     throw new MediaCompletionsError('batch_not_found', `Batch ${message.batchId} does not exist.`);
   }
@@ -92,12 +92,17 @@ export async function finalizeBatchPage(
     totalTokens: counts.totalTokens,
   };
   const now = new Date(deps.clock.now()).toISOString();
-  await updateBatchRecord(deps.blobs, container, record.id, (current) =>
-    current.status === 'completed' || current.status === 'cancelled'
-      ? undefined
-      : current.status === 'cancelling'
-        ? { ...current, status: 'cancelled', cancelledAt: now, finalCounts }
-        : { ...current, status: 'completed', completedAt: now, finalCounts },
+  await updateBatchRecord(
+    deps.blobs,
+    container,
+    record.id,
+    (current) =>
+      current.status === 'completed' || current.status === 'cancelled'
+        ? undefined
+        : current.status === 'cancelling'
+          ? { ...current, status: 'cancelled', cancelledAt: now, finalCounts }
+          : { ...current, status: 'completed', completedAt: now, finalCounts },
+    deps.records,
   );
   deps.logger.info('Batch finalized', {
     batchId: record.id,

@@ -1,18 +1,20 @@
 import type { BlobStore } from '../ports/BlobStore';
 import { readBatchCounts } from './batchCounters';
 import { batchPaths } from './batchPaths';
+import type { BatchRecordCache } from './BatchRecordCache';
 import { readBatchRecord } from './batchRecordStore';
 import type { BatchView } from './BatchView';
 
 /**
- * The batch's status, cheaply: the record plus its counter shards (1 + `counterShards` small reads, whatever the
- * batch size; after finalization the record alone). `undefined` when there is no such batch.
+ * The batch's status, cheaply: the record plus one listing of its counter shards (two requests, whatever the
+ * batch size; after finalization the record alone). `undefined` when there is no such batch. The record read
+ * refreshes `records`, when given.
  */
 export async function getBatchStatus(
-  deps: { blobs: BlobStore; settings: { outputContainer: string } },
+  deps: { blobs: BlobStore; settings: { outputContainer: string }; records?: BatchRecordCache },
   id: string,
 ): Promise<BatchView | undefined> {
-  const record = await readBatchRecord(deps.blobs, deps.settings.outputContainer, id);
+  const record = await readBatchRecord(deps.blobs, deps.settings.outputContainer, id, deps.records);
   if (record === undefined) return undefined;
   const counts = record.finalCounts ?? (await readBatchCounts(deps.blobs, record.outputContainer, record));
   const finished = record.status === 'completed' || record.status === 'cancelled';

@@ -26,7 +26,7 @@ export type PlanOutcome =
  */
 export async function planBatchPage(deps: BatchDeps, message: PlanMessage): Promise<PlanOutcome> {
   const container = deps.settings.outputContainer;
-  const record = await readBatchRecord(deps.blobs, container, message.batchId);
+  const record = await readBatchRecord(deps.blobs, container, message.batchId, deps.records);
   if (record === undefined) {
     throw new MediaCompletionsError('batch_not_found', `Batch ${message.batchId} does not exist.`);
   }
@@ -57,16 +57,21 @@ export async function planBatchPage(deps: BatchDeps, message: PlanMessage): Prom
     await deps.queue.send(deps.batch.queues.plan, next);
   }
   const now = new Date(deps.clock.now()).toISOString();
-  await updateBatchRecord(deps.blobs, container, record.id, (current) =>
-    current.plannedPages > message.page
-      ? undefined
-      : {
-          ...current,
-          planned: nextIndex,
-          plannedPages: message.page + 1,
-          ...(current.status === 'validating' ? { status: 'in_progress' as const, inProgressAt: now } : {}),
-          ...(page.cursor === undefined ? { total: nextIndex } : {}),
-        },
+  await updateBatchRecord(
+    deps.blobs,
+    container,
+    record.id,
+    (current) =>
+      current.plannedPages > message.page
+        ? undefined
+        : {
+            ...current,
+            planned: nextIndex,
+            plannedPages: message.page + 1,
+            ...(current.status === 'validating' ? { status: 'in_progress' as const, inProgressAt: now } : {}),
+            ...(page.cursor === undefined ? { total: nextIndex } : {}),
+          },
+    deps.records,
   );
   deps.logger.info('Batch page planned', {
     batchId: record.id,
@@ -79,21 +84,31 @@ export async function planBatchPage(deps: BatchDeps, message: PlanMessage): Prom
 
 /** Cancelled (or failed) during planning: what was enqueued is the whole batch. */
 async function endPlanning(deps: BatchDeps, id: string, planned: number): Promise<void> {
-  await updateBatchRecord(deps.blobs, deps.settings.outputContainer, id, (current) =>
-    current.total === null ? { ...current, total: planned } : undefined,
+  await updateBatchRecord(
+    deps.blobs,
+    deps.settings.outputContainer,
+    id,
+    (current) => (current.total === null ? { ...current, total: planned } : undefined),
+    deps.records,
   );
   await checkBatchCompletion(deps, id);
 }
 
 async function failBatch(deps: BatchDeps, id: string, error: MediaCompletionsError): Promise<void> {
   const now = new Date(deps.clock.now()).toISOString();
-  await updateBatchRecord(deps.blobs, deps.settings.outputContainer, id, (current) => ({
-    ...current,
-    status: 'failed',
-    failedAt: now,
-    total: current.total ?? current.planned,
-    errors: [...current.errors, { code: error.code, message: error.message }],
-  }));
+  await updateBatchRecord(
+    deps.blobs,
+    deps.settings.outputContainer,
+    id,
+    (current) => ({
+      ...current,
+      status: 'failed',
+      failedAt: now,
+      total: current.total ?? current.planned,
+      errors: [...current.errors, { code: error.code, message: error.message }],
+    }),
+    deps.records,
+  );
   deps.logger.warn('Batch failed during planning', { batchId: id, code: error.code });
 }
 

@@ -18,7 +18,7 @@ import type { ItemMessage } from './BatchMessage';
 import type { BatchRecord } from './BatchRecord';
 import { countBatchItem, type ItemTally } from './batchCounters';
 import { batchPaths } from './batchPaths';
-import { readBatchRecord } from './batchRecordStore';
+import { recentBatchRecord } from './batchRecordStore';
 import { checkBatchCompletion } from './checkBatchCompletion';
 
 export interface ItemDelivery {
@@ -48,7 +48,13 @@ export async function runBatchItem(
   message: ItemMessage,
   delivery: ItemDelivery,
 ): Promise<BatchItemOutcome> {
-  const record = await readBatchRecord(deps.blobs, deps.settings.outputContainer, message.batchId);
+  // The process's recent copy: a cancel made elsewhere is seen within the cache's age (see BatchRecordCache).
+  const record = await recentBatchRecord(
+    deps.blobs,
+    deps.settings.outputContainer,
+    message.batchId,
+    deps.records,
+  );
   if (record === undefined) {
     throw new MediaCompletionsError('batch_not_found', `Batch ${message.batchId} does not exist.`);
   }
@@ -105,7 +111,14 @@ async function countItem(
   document: OutcomeDocument,
 ): Promise<BatchItemOutcome> {
   const tally = tallyOf(document);
-  const count = await countBatchItem(deps.blobs, record.outputContainer, record, message.index, tally);
+  const count = await countBatchItem(
+    deps.blobs,
+    record.outputContainer,
+    record,
+    message.index,
+    tally,
+    deps.counterCopies,
+  );
   if (count.shardFull || record.total === null) await checkBatchCompletion(deps, record.id);
   if (!count.counted) return 'duplicate';
   return tally.kind === 'completed' ? 'completed' : 'failed';

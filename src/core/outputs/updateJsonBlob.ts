@@ -5,7 +5,8 @@ import type { BlobStore, JsonBlob } from '../ports/BlobStore';
  * What to do with the blob as found: write `write` (then `written(etag)` is the result), or leave it and return
  * `done`. `decide` may also throw (e.g. InProgressError) to stop.
  */
-export type UpdateStep<R> = { write: unknown; written: (etag: string) => R } | { done: R };
+export type UpdateStep<R> =
+  { write: unknown; metadata?: Record<string, string>; written: (etag: string) => R } | { done: R };
 
 export interface UpdateJsonBlobOptions {
   /**
@@ -45,6 +46,7 @@ export async function updateJsonBlob<R>(
       name,
       step.write,
       current === undefined ? { ifNoneMatch: '*' } : { ifMatch: current.etag },
+      step.metadata === undefined ? undefined : { metadata: step.metadata },
     );
     if (result.written) return step.written(result.etag);
     if (attempt < options.maxTries) current = await blobs.readJson(container, name);

@@ -26,6 +26,8 @@ export interface BlobListItem {
   etag: string;
   size: number;
   contentType: string | undefined;
+  /** The blob's metadata, when the listing asked for it (`includeMetadata`). */
+  metadata?: Record<string, string>;
 }
 
 export interface BlobListPage {
@@ -39,6 +41,13 @@ export interface ListBlobsOptions {
   /** Items per page (the service caps it at 5000). */
   pageSize?: number;
   continuationToken?: string;
+  /** Also return each blob's metadata: one listing instead of a read per blob. */
+  includeMetadata?: boolean;
+}
+
+export interface WriteJsonOptions {
+  /** Metadata written with the body in the same request, readable from a listing (`includeMetadata`). */
+  metadata?: Record<string, string>;
 }
 
 export interface DownloadOptions {
@@ -86,7 +95,13 @@ export interface BlobStore {
   ): Promise<{ etag: string }>;
   /** `undefined` when the blob does not exist; throws `invalid_document` when it is not JSON. */
   readJson(container: string, name: string): Promise<JsonBlob | undefined>;
-  writeJson(container: string, name: string, value: unknown, condition: WriteCondition): Promise<WriteResult>;
+  writeJson(
+    container: string,
+    name: string,
+    value: unknown,
+    condition: WriteCondition,
+    options?: WriteJsonOptions,
+  ): Promise<WriteResult>;
   /** True when a blob was deleted; `ifMatch` deletes only that version. */
   deleteIfExists(container: string, name: string, options?: { ifMatch?: string }): Promise<boolean>;
   listPage(container: string, options?: ListBlobsOptions): Promise<BlobListPage>;

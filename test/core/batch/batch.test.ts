@@ -175,6 +175,30 @@ describe('batch core', () => {
     expect(await getBatchStatus(deps, record.id)).toMatchObject({ status: 'completed' });
   });
 
+  it('takes the properties the planner listed (metadata overrides included), and a blob replaced since in its new version', async () => {
+    await harness.blobs.upload(harness.input, 'l/kept.png', png, { metadata: { Prompt: 'Name the shape.' } });
+    await harness.blobs.upload(harness.input, 'l/replaced.png', png);
+    const { deps } = local();
+    const record = await createPlannedBatch(deps, { container: harness.input, prefix: 'l/' });
+    const kept = takeItemMessage(deps);
+    const replaced = takeItemMessage(deps);
+    const { etag } = await harness.blobs.upload(
+      harness.input,
+      'l/replaced.png',
+      await encodeImage('png', 9, 9),
+    );
+
+    expect(await runBatchItem(deps, kept, { dequeueCount: 1 })).toBe('completed');
+    const keptDocument = (
+      await harness.blobs.readJson(harness.output, `batches/${record.id}/items/l/kept.png.json`)
+    )?.value;
+    expect(keptDocument).toMatchObject({ request: { prompt: 'Name the shape.' } });
+    expect(await runBatchItem(deps, replaced, { dequeueCount: 1 })).toBe('completed');
+    expect(
+      (await harness.blobs.readJson(harness.output, `batches/${record.id}/items/l/replaced.png.json`))?.value,
+    ).toMatchObject({ source: { etag } });
+  });
+
   it('cancel: items not started get batch_cancelled, in-flight ones finish, the batch ends cancelled', async () => {
     const names = await harness.seed(12, png, 'c/');
     const { deps, queue } = local();

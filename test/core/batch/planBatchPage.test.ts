@@ -26,11 +26,11 @@ describe('planBatchPage', () => {
     const deps: BatchDeps = {
       ...harness.batchDeps,
       queue,
-      // The real store, observed: every listing call records how many blobs it brought into memory.
+      // The real store, observed: every listing of the input records how many blobs it brought into memory.
       blobs: Object.assign(Object.create(harness.blobs) as BatchDeps['blobs'], {
         listPage: async (...args: Parameters<BatchDeps['blobs']['listPage']>) => {
           const page = await harness.blobs.listPage(...args);
-          listed.push(page.items.length);
+          if (args[0] === harness.input) listed.push(page.items.length);
           return page;
         },
       }),
