@@ -1,4 +1,8 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { containerAccessProblem } from './core/access/containerAccessProblem';
+import type { Analyzers } from './core/analyzers/Analyzers';
+import { parseAnalyzers } from './core/analyzers/parseAnalyzers';
 import { MediaCompletionsError } from './core/errors/MediaCompletionsError';
 import type { HttpSettings } from './core/http/HttpSettings';
 import type { BatchSettings } from './core/batch/BatchSettings';
@@ -74,6 +78,23 @@ const got = (text: string): string => `got "${text.slice(0, 80)}"`;
 
 function text(fallback: string, meaning: string): Setting<string> {
   return { default: fallback, parse: ok, meaning };
+}
+
+/** JSON text, parsed (what it holds is validated in `loadConfig`). */
+function json(meaning: string): Setting<unknown> {
+  return {
+    default: undefined,
+    parse: (value) => {
+      try {
+        return ok(JSON.parse(value) as unknown);
+      } catch (error) {
+        return fail(
+          `must be JSON: ${error instanceof Error ? error.message.slice(0, 120) : 'it does not parse'}`,
+        );
+      }
+    },
+    meaning,
+  };
 }
 
 /** Never echoed in a problem: it parses whatever it holds (API keys are read this way). */
@@ -220,12 +241,19 @@ export const SETTINGS = {
   AZURE_INFERENCE_SCOPE: text(DEFAULT_SCOPE, 'Entra ID token scope'),
   AZURE_CLIENT_ID: optionalText('Client id of a user-assigned managed identity'),
   AZURE_INFERENCE_MODEL: optionalText('Sent as `model`'),
+  AZURE_INFERENCE_AUDIO_MODEL: optionalText('Sent as `model` with audio (default: AZURE_INFERENCE_MODEL)'),
   AZURE_INFERENCE_API_VERSION: optionalMatching(
     /^\d{4}-\d{2}-\d{2}(-preview)?$/,
     'YYYY-MM-DD[-preview]',
     'api-version sent; unset picks one per media kind',
   ),
-  MEDIA_ALLOWED_MODELS: list('Models a per-file `model` override may name (default: the configured model)'),
+  MEDIA_ALLOWED_MODELS: list('Models a per-file `model` override may name (default: the configured models)'),
+
+  // Analyzers: per-folder prompts, models and structured outputs.
+  MEDIA_ANALYZERS: json('Analyzers as inline JSON (wins over the file; see schemas/analyzers.schema.json)'),
+  MEDIA_ANALYZERS_FILE: optionalText(
+    'Analyzers file, relative to the app root (default: analyzers.json there, when it exists)',
+  ),
 
   // The pipeline: prompts, limits, media handling, retries.
   MEDIA_SYSTEM_PROMPT: text(
@@ -302,7 +330,7 @@ type SettingValues = { [K in keyof typeof SETTINGS]: (typeof SETTINGS)[K]['defau
  * Reads and validates every app setting once. The only reader of `process.env` in the project: everything else
  * receives an AppConfig. Throws `invalid_config` listing every bad or missing setting by name.
  */
-export function loadConfig(env: Env = process.env): AppConfig {
+export function loadConfig(env: Env = process.env, options: LoadConfigOptions = {}): AppConfig {
   const problems = new Problems();
   const s = readSettings(env, problems);
   if (s.MEDIA_INPUT_CONTAINER === s.MEDIA_OUTPUT_CONTAINER) {
@@ -321,6 +349,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     return s[name] ?? [s.MEDIA_INPUT_CONTAINER];
   };
   const defaultModel = s.AZURE_INFERENCE_MODEL;
+  const audioModel = s.AZURE_INFERENCE_AUDIO_MODEL ?? defaultModel;
+  const configuredModels = [...new Set([defaultModel, audioModel])].filter(
+    (name): name is string => name !== undefined,
+  );
   const config: AppConfig = {
     storage: storageConnection(env, problems),
     inference: {
@@ -333,7 +365,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
       inputContainer: s.MEDIA_INPUT_CONTAINER,
       outputContainer: s.MEDIA_OUTPUT_CONTAINER,
       defaultModel,
-      allowedModels: s.MEDIA_ALLOWED_MODELS ?? (defaultModel === undefined ? [] : [defaultModel]),
+      audioModel,
+      allowedModels: s.MEDIA_ALLOWED_MODELS ?? configuredModels,
+      analyzers: readAnalyzers(
+        s.MEDIA_ANALYZERS,
+        s.MEDIA_ANALYZERS_FILE,
+        options.appRoot ?? APP_ROOT,
+        problems,
+      ),
       apiVersion: s.AZURE_INFERENCE_API_VERSION,
       systemPrompt: s.MEDIA_SYSTEM_PROMPT,
       imagePrompt: s.MEDIA_IMAGE_PROMPT,
@@ -379,6 +418,50 @@ export function loadConfig(env: Env = process.env): AppConfig {
   };
   problems.throwIfAny();
   return config;
+}
+
+export interface LoadConfigOptions {
+  /** Where `analyzers.json` and relative `MEDIA_ANALYZERS_FILE` paths are looked up; default: the app root. */
+  appRoot?: string;
+}
+
+/** The folder of `host.json` and `package.json`: the parent of `src/` (ts-node, tests) or of `dist/`. */
+const APP_ROOT = path.resolve(__dirname, '..');
+
+/**
+ * `MEDIA_ANALYZERS` (already parsed JSON), else the file `MEDIA_ANALYZERS_FILE` names, else `analyzers.json` at
+ * the app root when it exists; validated with `schemas/analyzers.schema.json`. A problem names the setting (or
+ * the file) and the JSON path: `MEDIA_ANALYZERS $.analyzers.receipts.max_tokens must be integer`.
+ */
+function readAnalyzers(
+  inline: unknown,
+  file: string | undefined,
+  appRoot: string,
+  problems: Problems,
+): Analyzers | undefined {
+  let value = inline;
+  let source = 'MEDIA_ANALYZERS';
+  if (value === undefined) {
+    const named = file === undefined ? undefined : path.resolve(appRoot, file);
+    const found = named ?? path.join(appRoot, 'analyzers.json');
+    if (named === undefined && !existsSync(found)) return undefined;
+    source = named === undefined ? found : `MEDIA_ANALYZERS_FILE (${found})`;
+    try {
+      value = JSON.parse(readFileSync(found, 'utf8')) as unknown;
+    } catch (error) {
+      const why =
+        error instanceof SyntaxError ? `is not JSON: ${error.message.slice(0, 120)}` : 'cannot be read';
+      problems.add(source, why);
+      return undefined;
+    }
+  }
+  const schema = JSON.parse(
+    readFileSync(path.join(APP_ROOT, 'schemas', 'analyzers.schema.json'), 'utf8'),
+  ) as Record<string, unknown>;
+  const parsed = parseAnalyzers(value, schema);
+  if (parsed.ok) return parsed.analyzers;
+  problems.add(source, `${parsed.path} ${parsed.problem}`);
+  return undefined;
 }
 
 function readSettings(env: Env, problems: Problems): SettingValues {

@@ -26,7 +26,7 @@ export class InferenceModelGateway implements ModelGateway {
     }, options.timeoutMs);
     try {
       // The SDK sends a function body as the stream it returns, calling it again for each of its own retries.
-      const body = chatRequestBody(request, {}, options.maxTokensName);
+      const body = chatRequestBody(request, {}, options);
       const response = await this.client.pathUnchecked('/chat/completions').post({
         body: body.stream,
         contentType: 'application/json',
@@ -55,7 +55,7 @@ export class InferenceModelGateway implements ModelGateway {
       const body = chatRequestBody(
         request,
         { stream: true, stream_options: { include_usage: true } },
-        options.maxTokensName,
+        options,
       );
       const response = await this.client
         .path('/chat/completions')

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import type { ChatContentPart, ChatMessage, ChatRequest } from '../core/ports/ModelGateway';
-import type { TokenLimitName } from '../core/retry/TokenLimitParameter';
+import { jsonObjectInstruction } from '../core/analyzers/jsonObjectInstruction';
+import type { ChatContentPart, ChatMessage, ChatRequest, ModelCallOptions } from '../core/ports/ModelGateway';
 
 /** A JSON request body that can be produced again for every attempt, with its exact length in bytes. */
 export interface StreamedBody {
@@ -23,21 +23,38 @@ const CHUNK_BYTES = 3 * 64 * 1024;
  * The chat completions body with each media item's base64 encoded chunk by chunk while it is sent: the data URL
  * (4/3 of the file) and the JSON text around it (as much again, and again as UTF-8) never exist in memory. Only
  * the media bytes are held, and a few hundred KiB at a time are in flight. `extra` adds top-level fields (e.g. `stream`);
- * `maxTokensName` is the field the token limit goes under.
+ * `options` name the field the token limit goes under and the response format of a structured output.
  */
 export function chatRequestBody(
   request: ChatRequest,
   extra: Record<string, unknown> = {},
-  maxTokensName: TokenLimitName = 'max_tokens',
+  options: Pick<ModelCallOptions, 'maxTokensName' | 'responseFormat'> = {},
 ): StreamedBody {
+  const { output } = request;
+  const format = options.responseFormat ?? 'json_schema';
+  const responseFormat =
+    output === undefined
+      ? undefined
+      : format === 'json_schema'
+        ? { type: 'json_schema', json_schema: { name: output.name, schema: output.schema, strict: true } }
+        : { type: 'json_object' };
+  const messages =
+    output === undefined || format === 'json_schema'
+      ? request.messages
+      : request.messages.map((message) =>
+          message.role === 'system'
+            ? { ...message, content: message.content + jsonObjectInstruction(output) }
+            : message,
+        );
   const media: Uint8Array[] = [];
   // A random marker stands in for each base64 payload; no prompt can contain it by chance.
   const marker = `@${randomUUID()}:`;
   const placeholder = (bytes: Uint8Array): string => `${marker}${media.push(bytes) - 1}@`;
   const json = JSON.stringify({
-    messages: request.messages.map((message) => toJsonMessage(message, placeholder)),
-    [maxTokensName]: request.maxTokens,
+    messages: messages.map((message) => toJsonMessage(message, placeholder)),
+    [options.maxTokensName ?? 'max_tokens']: request.maxTokens,
     ...(request.model === undefined ? {} : { model: request.model }),
+    ...(responseFormat === undefined ? {} : { response_format: responseFormat }),
     ...extra,
   });
   const texts = json.split(new RegExp(`${marker}\\d+@`));

@@ -6,6 +6,7 @@ import type { Clock } from '../core/ports/Clock';
 import type { Logger } from '../core/ports/Logger';
 import type { PipelineDeps } from '../core/blob/processBlob';
 import { ModelCircuitBreaker } from '../core/retry/ModelCircuitBreaker';
+import { ResponseFormatSupport } from '../core/retry/ResponseFormatSupport';
 import { TokenLimitParameter } from '../core/retry/TokenLimitParameter';
 import { createBatchClients, type BatchClients } from './createBatchClients';
 import { createBlobStore } from './createBlobStore';
@@ -62,6 +63,7 @@ export async function createAppDeps(config: AppConfig, options: AppDepsOptions =
     // Process-wide on purpose: what one invocation learns about the model's configuration holds for all.
     breaker: new ModelCircuitBreaker(clock, pipeline.retry.configurationBackoffMs),
     tokenLimit: new TokenLimitParameter(pipeline.maxTokensParameter),
+    responseFormats: new ResponseFormatSupport(),
   };
   // Items take the batch record from here instead of reading it each (one request per item); a cancel made on
   // another instance reaches this one's items within 10 s. Items started meanwhile finish, as in-flight ones do.

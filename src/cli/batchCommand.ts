@@ -21,6 +21,7 @@ interface BatchFlags {
   detail?: string;
   maxTokens?: number;
   model?: string;
+  analyzer?: string;
   concurrency: number;
   enqueue?: boolean;
   force?: boolean;
@@ -53,6 +54,7 @@ export function registerBatchCommand(program: Command): void {
     .option('--detail <level>', 'image detail: auto, low or high')
     .option('--max-tokens <n>', 'max_tokens for every item', integerOption(1))
     .option('--model <name>', 'model (must be in MEDIA_ALLOWED_MODELS)')
+    .option('--analyzer <name>', 'analyzer for every item, instead of routing by prefix')
     .option('--concurrency <n>', 'items processed at once (in-process runs)', integerOption(1), 8)
     .option('--enqueue', 'submit to the deployed app through its queue instead of running here')
     .option('--force', 'start a new batch even if an identical request made one before')
@@ -70,6 +72,7 @@ export function registerBatchCommand(program: Command): void {
           detail: flags.detail,
           max_tokens: flags.maxTokens,
           model: flags.model,
+          analyzer: flags.analyzer,
           force: flags.force === true,
         },
         config.pipeline,

@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { createAppDeps } from '../adapters/createAppDeps';
 import { loadConfig } from '../config';
 import type { CompletionOverrides } from '../core/completion/CompletionOverrides';
+import { selectAnalyzer } from '../core/analyzers/selectAnalyzer';
 import { resolveRequestSummary } from '../core/completion/resolveRequestSummary';
 import { consoleLogger } from './consoleLogger';
 import { emptyInputWarning } from './emptyInputWarning';
@@ -18,6 +19,7 @@ interface ProcessFlags {
   detail?: string;
   maxTokens?: number;
   model?: string;
+  analyzer?: string;
 }
 
 export function registerProcessCommand(program: Command): void {
@@ -37,11 +39,16 @@ export function registerProcessCommand(program: Command): void {
     .addOption(new Option('--detail <level>', 'image detail').choices(['auto', 'low', 'high']))
     .option('--max-tokens <n>', 'max_tokens for every input (at most MEDIA_MAX_TOKENS_CAP)', integerOption(1))
     .option('--model <name>', 'model for every input (must be in MEDIA_ALLOWED_MODELS)')
+    .option(
+      '--analyzer <name>',
+      'analyzer for every input, instead of routing by prefix (metadata still wins)',
+    )
     .action(async (files: string[], flags: ProcessFlags) => {
       const config = loadConfig();
       const overrides = runOverrides(flags);
       // Checked now, as a batch does: a bad --prompt fails the run instead of writing an error per input.
       resolveRequestSummary(config.pipeline, [], overrides);
+      selectAnalyzer(config.pipeline.analyzers, { requested: overrides.analyzer }, 'unknown_analyzer');
       const deps = (await createAppDeps(config)).pipeline(consoleLogger(flags.verbose === true));
       await deps.blobs.createContainerIfNotExists(config.pipeline.outputContainer);
       const container = flags.container ?? config.pipeline.inputContainer;
@@ -83,5 +90,6 @@ function runOverrides(flags: ProcessFlags): CompletionOverrides {
   if (flags.detail !== undefined) overrides.detail = flags.detail;
   if (flags.maxTokens !== undefined) overrides.maxTokens = flags.maxTokens;
   if (flags.model !== undefined) overrides.model = flags.model;
+  if (flags.analyzer !== undefined) overrides.analyzer = flags.analyzer;
   return overrides;
 }

@@ -28,6 +28,8 @@ export interface BatchRecord {
   id: string;
   source: BatchSource;
   overrides: CompletionOverrides;
+  /** The analyzer the request named for every item (finalization reads its output schema); absent: none. */
+  analyzer?: string;
   outputContainer: string;
   counterShards: number;
   status: BatchStatus;

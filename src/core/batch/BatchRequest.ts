@@ -6,6 +6,8 @@ export interface BatchRequest {
     | { kind: 'container'; container: string; prefix?: string }
     | { kind: 'manifest'; container: string; name: string };
   overrides: CompletionOverrides;
+  /** An analyzer for every item (a manifest line's or a blob's metadata `analyzer` wins); checked to exist. */
+  analyzer?: string;
   /** Start a new batch even when an identical request already created one. */
   force: boolean;
 }

@@ -29,7 +29,13 @@ export async function createBatch(
   const id = request.force
     ? `batch_${randomBytes(12).toString('hex')}`
     : `batch_${createHash('sha256')
-        .update(JSON.stringify({ source, overrides: request.overrides }))
+        .update(
+          JSON.stringify({
+            source,
+            overrides: request.overrides,
+            ...(request.analyzer === undefined ? {} : { analyzer: request.analyzer }),
+          }),
+        )
         .digest('hex')
         .slice(0, 24)}`;
   const record: BatchRecord = {
@@ -37,6 +43,7 @@ export async function createBatch(
     id,
     source,
     overrides: request.overrides,
+    ...(request.analyzer === undefined ? {} : { analyzer: request.analyzer }),
     outputContainer: container,
     counterShards: deps.batch.counterShards,
     status: 'validating',

@@ -1,3 +1,4 @@
+import { selectAnalyzer } from '../analyzers/selectAnalyzer';
 import type { CompletionOverrides } from '../completion/CompletionOverrides';
 import { MediaCompletionsError } from '../errors/MediaCompletionsError';
 import { isRecord } from '../json/isRecord';
@@ -16,12 +17,14 @@ const FIELDS = new Set([
   'model',
   'force',
   'manifest',
+  'analyzer',
 ]);
 
 /**
  * Validates the body of `POST /api/batches` (untrusted): `{container?, prefix?, prompt?, system?, detail?,
- * max_tokens?, model?, force?}` or `{manifest: "<container>/<name>.jsonl", ...}`. Overrides are checked now, so
- * a bad prompt fails the request instead of every item. Throws `invalid_batch_request`.
+ * max_tokens?, model?, analyzer?, force?}` or `{manifest: "<container>/<name>.jsonl", ...}`. Overrides are
+ * checked now, so a bad prompt fails the request instead of every item. Throws `invalid_batch_request`, or
+ * `unknown_analyzer` for an analyzer that is not configured.
  */
 export function parseBatchRequest(body: unknown, settings: PipelineSettings): BatchRequest {
   if (!isRecord(body)) throw invalid('the body must be a JSON object');
@@ -58,6 +61,8 @@ export function parseBatchRequest(body: unknown, settings: PipelineSettings): Ba
   }
   if (body.force !== undefined && typeof body.force !== 'boolean') throw invalid('"force" must be a boolean');
   const force = body.force === true;
+  const analyzer = selectAnalyzer(settings.analyzers, { requested: text('analyzer') }, 'unknown_analyzer');
+  const named = analyzer === undefined ? {} : { analyzer: analyzer.name };
 
   const manifest = text('manifest');
   if (manifest !== undefined) {
@@ -70,7 +75,7 @@ export function parseBatchRequest(body: unknown, settings: PipelineSettings): Ba
     if (slash < 0 || !CONTAINER_NAME.test(container) || name.length === 0) {
       throw invalid('"manifest" must be "<container>/<name>.jsonl"');
     }
-    return { source: { kind: 'manifest', container, name }, overrides, force };
+    return { source: { kind: 'manifest', container, name }, overrides, ...named, force };
   }
   const container = text('container') ?? settings.inputContainer;
   if (!CONTAINER_NAME.test(container)) throw invalid('"container" is not a valid container name');
@@ -78,6 +83,7 @@ export function parseBatchRequest(body: unknown, settings: PipelineSettings): Ba
   return {
     source: { kind: 'container', container, ...(prefix === undefined ? {} : { prefix }) },
     overrides,
+    ...named,
     force,
   };
 }

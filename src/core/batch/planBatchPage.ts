@@ -213,6 +213,7 @@ function manifestItem(
     ['system', 'system'],
     ['detail', 'detail'],
     ['model', 'model'],
+    ['analyzer', 'analyzer'],
   ] as const) {
     const given = value[field];
     if (typeof given === 'string') overrides[key] = given;

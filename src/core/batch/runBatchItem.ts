@@ -77,7 +77,8 @@ export async function runBatchItem(
     document = exhausted;
   } else {
     try {
-      document = await processItem(deps, message, location, record.overrides);
+      const analyzer = record.analyzer === undefined ? {} : { analyzer: record.analyzer };
+      document = await processItem(deps, message, location, { ...analyzer, ...record.overrides });
     } catch (error) {
       if (isMediaCompletionsError(error) && !error.retryable) {
         // Permanent and not recorded by the pipeline (a storage 4xx on the caller's name): the caller's error,

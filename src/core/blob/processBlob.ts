@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { selectAnalyzer } from '../analyzers/selectAnalyzer';
 import { completeMedia, type CompleteMediaDeps } from '../completion/completeMedia';
 import type { CompletionOverrides } from '../completion/CompletionOverrides';
 import { overridesFromMetadata } from '../completion/overridesFromMetadata';
@@ -30,7 +31,10 @@ export interface ProcessBlobInput {
   content?: Uint8Array;
   /** Default: `<output container>/<name>.json` and `<name>.error.json`. */
   output?: OutputLocation;
-  /** Run-level overrides (CLI, batch); the blob's own metadata overrides them. */
+  /**
+   * Run-level overrides (CLI, batch), `analyzer` included; the blob's own metadata overrides them. Without an
+   * `analyzer` the longest `match` prefix of the blob name picks one, else the default analyzer.
+   */
   overrides?: CompletionOverrides;
 }
 
@@ -117,6 +121,11 @@ export async function processBlob(deps: PipelineDeps, input: ProcessBlobInput): 
   if (refusal !== undefined || stored.content === undefined) {
     return fail(source, refusal ?? tooLarge(properties.size, settings.maxBytes));
   }
+  const overrides = { ...input.overrides, ...overridesFromMetadata(properties.metadata) };
+  const choice = { requested: overrides.analyzer, blobName: input.name };
+  const analyzer = attempt(() => selectAnalyzer(settings.analyzers, choice, 'invalid_override'));
+  // An unknown analyzer name in the metadata settles the input before any claim or model call.
+  if (analyzer instanceof MediaCompletionsError) return fail(source, analyzer);
   const bytes = stored.content;
   const downloadMs = clock.now() - started;
   const hashed = { ...source, sha256: createHash('sha256').update(bytes).digest('hex') };
@@ -125,10 +134,7 @@ export async function processBlob(deps: PipelineDeps, input: ProcessBlobInput): 
   try {
     const result = await completeMedia(
       deps,
-      {
-        media: [{ bytes }],
-        overrides: { ...input.overrides, ...overridesFromMetadata(properties.metadata) },
-      },
+      { media: [{ bytes }], overrides, analyzer },
       {
         // A simultaneous delivery of this version (triggers deliver at least once) stops here: no second call.
         beforeModelCall: async () => {
@@ -234,6 +240,15 @@ function refusalOf(
 
 function tooLarge(size: number, maxBytes: number): MediaCompletionsError {
   return new MediaCompletionsError('too_large', `The blob is ${size} bytes; the limit is ${maxBytes} bytes.`);
+}
+
+/** What `run` returns, or the input fault it throws (anything else is rethrown). */
+function attempt<T>(run: () => T): T | MediaCompletionsError {
+  try {
+    return run();
+  } catch (error) {
+    return inputFault(error);
+  }
 }
 
 /** A download that lost its version (deleted or replaced since): its code; any other failure is rethrown. */

@@ -9,4 +9,6 @@ export interface CompletionOverrides {
   /** A number or its decimal string (blob metadata values are strings). */
   maxTokens?: number | string;
   model?: string;
+  /** An analyzer by name (blob metadata, a batch or its manifest line, the CLI); refused when unknown. */
+  analyzer?: string;
 }

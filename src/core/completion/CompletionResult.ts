@@ -19,6 +19,10 @@ export interface CompletionResult {
   finishReason: string | null;
   /** Categories the content filter flagged in the answer (`content_filter_results`), when any were. */
   filteredCategories?: string[];
+  /** The analyzer that ran (when analyzers are configured and one applied). */
+  analyzer?: string;
+  /** The structured output: the completion parsed as JSON and valid against the output schema. */
+  output?: unknown;
   /** The service's usage object, verbatim. */
   usage: unknown;
   requestId: string | null;

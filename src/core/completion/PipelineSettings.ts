@@ -1,3 +1,4 @@
+import type { Analyzers } from '../analyzers/Analyzers';
 import type { AnimatedImagePolicy } from '../media/prepareImageForModel';
 import type { ImageDetail } from './ImageDetail';
 import type { TokenLimitSetting } from '../retry/TokenLimitParameter';
@@ -32,6 +33,10 @@ export interface PipelineSettings {
   outputContainer: string;
   /** `AZURE_INFERENCE_MODEL`; `undefined` sends no `model` (deployment endpoints). */
   defaultModel: string | undefined;
+  /** `AZURE_INFERENCE_AUDIO_MODEL` (default `AZURE_INFERENCE_MODEL`): the model for requests with audio. */
+  audioModel: string | undefined;
+  /** `MEDIA_ANALYZERS` or its file; `undefined` when none are configured (the settings alone then decide). */
+  analyzers?: Analyzers | undefined;
   /** Models a per-blob or per-request `model` override may name. */
   allowedModels: readonly string[];
   /** `AZURE_INFERENCE_API_VERSION`; `undefined` picks one per request (audio needs a newer one). */

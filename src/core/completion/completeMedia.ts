@@ -12,6 +12,10 @@ import type { ModelCircuitBreaker } from '../retry/ModelCircuitBreaker';
 import type { TokenLimitParameter } from '../retry/TokenLimitParameter';
 import { filteredCategories } from './filteredCategories';
 import { isRecord } from '../json/isRecord';
+import type { AnalyzerOutput } from '../analyzers/Analyzer';
+import { readStructuredOutput } from '../analyzers/readStructuredOutput';
+import { OutputError } from '../errors/OutputError';
+import type { ResponseFormatSupport } from '../retry/ResponseFormatSupport';
 
 export type { CompleteMediaInput, MediaInput } from './prepareCompletion';
 
@@ -33,6 +37,8 @@ export interface CompleteMediaDeps {
   breaker?: ModelCircuitBreaker;
   /** The process's token limit parameter name (see TokenLimitParameter); absent: `max_tokens`. */
   tokenLimit?: TokenLimitParameter;
+  /** The process's response formats per model (see ResponseFormatSupport); absent: always `json_schema`. */
+  responseFormats?: ResponseFormatSupport;
 }
 
 export interface CompleteMediaOptions {
@@ -48,10 +54,14 @@ export interface CompleteMediaOptions {
  * Media in, completion out: checks sizes and counts, detects each item's type from its bytes, validates the
  * overrides, builds the chat request and calls the model under the retry policy.
  *
+ * With a structured output (the analyzer's or `input.output`), the text is parsed and validated against its
+ * schema: text that is not JSON or not valid is asked for once more, then fails with `output_invalid`; JSON cut
+ * at the token limit fails with `output_truncated` at once. A refusal or an empty answer is kept as it is.
+ *
  * @throws MediaCompletionsError (`too_large`, `too_many_images`, `too_many_audio`, `no_media`, the media
- *   detection codes, `invalid_override`, `model_not_allowed`; attempts are 0) or ModelCallError (the model's
- *   permanent code such as `content_filter`, or `rate_limited` / `model_unavailable` / `timeout` /
- *   `network_error` with `retryable: true` when the budget ran out).
+ *   detection codes, `invalid_override`, `model_not_allowed`, `media_not_accepted`; attempts are 0) or
+ *   ModelCallError (the model's permanent code such as `content_filter`, or `rate_limited` / `model_unavailable`
+ *   / `timeout` / `network_error` with `retryable: true` when the budget ran out), or OutputError.
  */
 export async function completeMedia(
   deps: CompleteMediaDeps,
@@ -63,17 +73,55 @@ export async function completeMedia(
   if (blocked !== undefined) throw breakerOpenError(blocked);
   const { media, sent, summary, request } = await prepareCompletion(deps, input);
   await options.beforeModelCall?.();
-  const { response, attempts, elapsedMs } = await callModelWithRetry(deps, request, deps.settings.retry);
-  const body = readCompletionBody(response.body, attempts);
-  return {
-    media,
-    sent,
-    request: summary,
-    ...body,
-    requestId: response.headers['apim-request-id'] ?? response.headers['x-request-id'] ?? null,
-    attempts,
-    modelMs: elapsedMs,
-  };
+  let attempts = 0;
+  let modelMs = 0;
+  for (let call = 1; ; call++) {
+    const answer = await callModelWithRetry(deps, request, deps.settings.retry);
+    attempts += answer.attempts;
+    modelMs += answer.elapsedMs;
+    const body = readCompletionBody(answer.response.body, attempts);
+    const output =
+      request.output === undefined ? undefined : structuredOutput(request.output, body, attempts);
+    // One more call for text the schema refused: models often get it right the second time; not for a cut.
+    if (output instanceof OutputError && output.code === 'output_invalid' && call === 1) {
+      deps.logger.warn('The model answered no valid structured output; asking once more', {
+        errors: output.validationErrors.length,
+      });
+      continue;
+    }
+    if (output instanceof OutputError) throw output;
+    const { headers } = answer.response;
+    return {
+      media,
+      sent,
+      request: summary,
+      ...(input.analyzer === undefined ? {} : { analyzer: input.analyzer.name }),
+      ...body,
+      ...(output === undefined ? {} : { output: output.value }),
+      requestId: headers['apim-request-id'] ?? headers['x-request-id'] ?? null,
+      attempts,
+      modelMs,
+    };
+  }
+}
+
+/** The parsed output, `undefined` for a refusal or an empty answer, or why the text is no valid output. */
+function structuredOutput(
+  output: AnalyzerOutput,
+  body: CompletionBody,
+  attempts: number,
+): { value: unknown } | OutputError | undefined {
+  if (body.completion === null || body.refusal !== undefined) return undefined;
+  const read = readStructuredOutput(output, body.completion, body.finishReason);
+  if (read.ok) return { value: read.value };
+  const message =
+    read.code === 'output_truncated'
+      ? `The structured output "${output.name}" was cut at the token limit (raise max_tokens).`
+      : `The model's answer is not valid against the output schema "${output.name}": ${read.errors.join('; ')}`;
+  return new OutputError(read.code, message.slice(0, 1000), attempts, {
+    validationErrors: read.errors,
+    completion: body.completion,
+  });
 }
 
 type CompletionBody = Pick<

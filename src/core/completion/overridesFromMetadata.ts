@@ -1,7 +1,7 @@
 import type { CompletionOverrides } from './CompletionOverrides';
 
 /**
- * Reads the override keys `prompt`, `system`, `detail`, `max_tokens` and `model` from blob metadata. Metadata
+ * Reads the override keys `prompt`, `system`, `detail`, `max_tokens`, `model` and `analyzer` from blob metadata. Metadata
  * names are case-insensitive in Azure Storage, so the lookup is too. Values are validated later, by `completeMedia`.
  */
 export function overridesFromMetadata(metadata: Readonly<Record<string, string>>): CompletionOverrides {
@@ -12,10 +12,12 @@ export function overridesFromMetadata(metadata: Readonly<Record<string, string>>
   const detail = lower.get('detail');
   const maxTokens = lower.get('max_tokens');
   const model = lower.get('model');
+  const analyzer = lower.get('analyzer');
   if (prompt !== undefined) overrides.prompt = prompt;
   if (system !== undefined) overrides.system = system;
   if (detail !== undefined) overrides.detail = detail;
   if (maxTokens !== undefined) overrides.maxTokens = maxTokens;
   if (model !== undefined) overrides.model = model;
+  if (analyzer !== undefined) overrides.analyzer = analyzer;
   return overrides;
 }

@@ -1,3 +1,4 @@
+import type { Analyzer, AnalyzerOutput } from '../analyzers/Analyzer';
 import { buildChatRequest, type MediaItem } from './buildChatRequest';
 import type { CompletionOverrides } from './CompletionOverrides';
 import { MediaCompletionsError } from '../errors/MediaCompletionsError';
@@ -25,6 +26,10 @@ export interface CompleteMediaInput {
   /** Inline media, or (HTTP only) https images the service fetches itself. */
   media: readonly (MediaInput | ImageUrlInput)[];
   overrides?: CompletionOverrides;
+  /** The analyzer chosen for this input (its `media`, prompts, model and output); absent: the settings alone. */
+  analyzer?: Analyzer | undefined;
+  /** An ad-hoc structured output (HTTP); replaces the analyzer's. */
+  output?: AnalyzerOutput | undefined;
 }
 
 export interface PrepareCompletionDeps {
@@ -57,7 +62,16 @@ export async function prepareCompletion(
   const items = input.media.map((item) => (isImageUrl(item) ? item : inspectItem(item, settings.maxBytes)));
   checkCounts(items, settings);
   const kinds = items.map((item) => ({ kind: kindOf(item) }));
-  const summary = resolveRequestSummary(settings, kinds, input.overrides);
+  const { analyzer } = input;
+  const refused = kinds.find((item) => analyzer?.media?.includes(item.kind) === false);
+  if (analyzer !== undefined && refused !== undefined) {
+    throw new MediaCompletionsError(
+      'media_not_accepted',
+      `Analyzer "${analyzer.name}" accepts ${analyzer.media?.join(' and ') ?? ''} only; this is ${refused.kind}.`,
+    );
+  }
+  const summary = resolveRequestSummary(settings, kinds, input.overrides, analyzer);
+  const output = input.output ?? analyzer?.output;
   const images: PrepareImageOptions = {
     images: deps.images,
     downscale: settings.downscaleImages,
@@ -77,10 +91,13 @@ export async function prepareCompletion(
     media: prepared.flatMap((entry) => (entry.media === undefined ? [] : [entry.media])),
     sent: prepared.flatMap((entry) => (entry.sent === undefined ? [] : [entry.sent])),
     summary,
-    request: buildChatRequest(
-      prepared.map((entry) => entry.item),
-      summary,
-    ),
+    request: {
+      ...buildChatRequest(
+        prepared.map((entry) => entry.item),
+        summary,
+      ),
+      ...(output === undefined ? {} : { output }),
+    },
   };
 }
 

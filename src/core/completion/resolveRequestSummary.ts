@@ -1,3 +1,4 @@
+import type { Analyzer } from '../analyzers/Analyzer';
 import { codePointLength } from './codePointLength';
 import type { CompletionOverrides } from './CompletionOverrides';
 import { MediaCompletionsError } from '../errors/MediaCompletionsError';
@@ -13,26 +14,39 @@ export const AUDIO_API_VERSION = '2025-01-01-preview';
 const DETAILS: readonly string[] = ['auto', 'low', 'high'];
 
 /**
- * Settings merged with validated overrides. Overrides are user input: a bad value is a permanent
- * `invalid_override` error naming the field, and a model outside the allowlist is `model_not_allowed`.
+ * Overrides, then the analyzer's fields, then the settings. Overrides are user input: a bad value is a permanent
+ * `invalid_override` error naming the field, and a model outside the allowlist is `model_not_allowed`. Requests
+ * with audio go to the audio model (`AZURE_INFERENCE_AUDIO_MODEL`) unless the analyzer or an override names one.
  */
 export function resolveRequestSummary(
   settings: PipelineSettings,
   media: readonly Pick<MediaInfo, 'kind'>[],
   overrides: CompletionOverrides = {},
+  analyzer?: Analyzer,
 ): RequestSummary {
   const hasImage = media.some((item) => item.kind === 'image');
   const hasAudio = media.some((item) => item.kind === 'audio');
   const prompt = text('prompt', overrides.prompt, settings.maxPromptChars);
   const system = text('system', overrides.system, settings.maxPromptChars);
   return {
-    model: model(settings, overrides.model),
-    systemPrompt: system ?? settings.systemPrompt,
-    prompt: prompt ?? (hasImage ? settings.imagePrompt : settings.audioPrompt),
-    detail: hasImage ? detail(overrides.detail, settings.imageDetail) : null,
-    maxTokens: maxTokens(overrides.maxTokens, settings),
+    model:
+      model(settings, overrides.model) ?? analyzerModel(analyzer, hasAudio) ?? kindModel(settings, hasAudio),
+    systemPrompt: system ?? analyzer?.system ?? settings.systemPrompt,
+    prompt: prompt ?? analyzer?.prompt ?? (hasImage ? settings.imagePrompt : settings.audioPrompt),
+    detail: hasImage ? detail(overrides.detail, analyzer?.detail ?? settings.imageDetail) : null,
+    maxTokens: maxTokens(overrides.maxTokens, analyzer?.max_tokens ?? settings.maxTokens, settings),
     apiVersion: settings.apiVersion ?? (hasAudio ? AUDIO_API_VERSION : IMAGE_API_VERSION),
   };
+}
+
+function analyzerModel(analyzer: Analyzer | undefined, hasAudio: boolean): string | undefined {
+  const configured = analyzer?.model;
+  if (configured === undefined || typeof configured === 'string') return configured;
+  return hasAudio ? configured.audio : configured.image;
+}
+
+function kindModel(settings: PipelineSettings, hasAudio: boolean): string | null {
+  return (hasAudio ? settings.audioModel : settings.defaultModel) ?? null;
 }
 
 function invalid(field: string, message: string): MediaCompletionsError {
@@ -67,8 +81,8 @@ function isDetail(value: string): value is ImageDetail {
   return DETAILS.includes(value);
 }
 
-function maxTokens(value: number | string | undefined, settings: PipelineSettings): number {
-  if (value === undefined) return settings.maxTokens;
+function maxTokens(value: number | string | undefined, fallback: number, settings: PipelineSettings): number {
+  if (value === undefined) return fallback;
   const parsed = typeof value === 'number' ? value : /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
   if (!Number.isSafeInteger(parsed) || parsed < 1) throw invalid('max_tokens', 'must be a positive integer.');
   if (parsed > settings.maxTokensCap) {
@@ -77,8 +91,9 @@ function maxTokens(value: number | string | undefined, settings: PipelineSetting
   return parsed;
 }
 
-function model(settings: PipelineSettings, value: string | undefined): string | null {
-  if (value === undefined) return settings.defaultModel ?? null;
+/** The override, checked against the allowlist. */
+function model(settings: PipelineSettings, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
   const name = value.trim();
   if (!settings.allowedModels.includes(name)) {
     throw new MediaCompletionsError(

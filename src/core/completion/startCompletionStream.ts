@@ -12,6 +12,8 @@ export interface CompletionStream {
   media: MediaInfo[];
   sent: SentMedia[];
   request: RequestSummary;
+  /** The analyzer that runs (when one applies). */
+  analyzer?: string;
   requestId: string | null;
   attempts: number;
   /** Time until the model started answering, retry waits included. */
@@ -47,6 +49,7 @@ export async function startCompletionStream(
     media: prepared.media,
     sent: prepared.sent,
     request: prepared.summary,
+    ...(input.analyzer === undefined ? {} : { analyzer: input.analyzer.name }),
     requestId: response.headers['apim-request-id'] ?? response.headers['x-request-id'] ?? null,
     attempts,
     modelMs: elapsedMs,

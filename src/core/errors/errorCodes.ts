@@ -62,6 +62,14 @@ export const ERROR_CODES = {
   too_many_images: input(422),
   too_many_audio: input(422),
   content_filter: input(422),
+  // Analyzers: an unknown name or ad-hoc schema (HTTP, batch API), a media kind the analyzer does not take.
+  unknown_analyzer: input(400),
+  invalid_output_schema: input(400),
+  media_not_accepted: input(415),
+  // A structured output the model could not give: cut at the token limit, or not valid against the schema
+  // after one more try.
+  output_truncated: input(422),
+  output_invalid: input(502),
   // Batch steps: a message or manifest that can never succeed is dropped or recorded, never retried.
   invalid_manifest: input(400),
   invalid_message: input(400),

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { selectAnalyzer } from '../analyzers/selectAnalyzer';
 import { completeMedia } from '../completion/completeMedia';
 import type { CompletionResult } from '../completion/CompletionResult';
 import type { CompletionStreamEvent } from '../completion/CompletionStreamEvent';
@@ -58,13 +59,25 @@ export async function handleCompletionRequest(
   const id = (deps.newId ?? randomUUID)();
   try {
     const parsed = await parseCompletionRequest(request, deps.settings, deps.http);
+    const analyzer = selectAnalyzer(
+      deps.settings.analyzers,
+      { requested: parsed.overrides.analyzer },
+      'unknown_analyzer',
+    );
+    const output = parsed.output ?? analyzer?.output;
+    if (parsed.stream && output !== undefined) {
+      throw httpError(
+        'invalid_option',
+        `?stream=true does not go with a structured output (analyzer "${analyzer?.name ?? ''}" or "output").`,
+      );
+    }
     const resolved = await resolveMedia(deps, parsed.media, id);
     if (parsed.save && (resolved.inputs.length !== 1 || resolved.origins[0]?.from === 'url')) {
       throw httpError('save_unsupported', '?save=true needs exactly one image or audio file (not a URL).');
     }
     const readMs = deps.clock.now() - started;
     const budgeted = withinBudget(deps, deps.http.timeBudgetMs - readMs);
-    const input = { media: resolved.inputs, overrides: parsed.overrides };
+    const input = { media: resolved.inputs, overrides: parsed.overrides, analyzer, output };
     if (parsed.stream) {
       const stream = await startCompletionStream(budgeted, input);
       return {
@@ -203,8 +216,10 @@ async function answer(
   });
   return {
     id: run.id,
+    ...(result.analyzer === undefined ? {} : { analyzer: result.analyzer }),
     model: result.model,
     completion: result.completion,
+    ...(result.output === undefined ? {} : { output: result.output }),
     ...(result.refusal === undefined ? {} : { refusal: result.refusal }),
     finishReason: result.finishReason,
     ...(result.filteredCategories === undefined ? {} : { filteredCategories: result.filteredCategories }),

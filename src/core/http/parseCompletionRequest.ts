@@ -1,5 +1,7 @@
 import Busboy from '@fastify/busboy';
 import { authorizeBlobReference } from '../access/authorizeBlobReference';
+import type { AnalyzerOutput } from '../analyzers/Analyzer';
+import { outputValidator } from '../analyzers/outputValidator';
 import { codePointLength } from '../completion/codePointLength';
 import type { CompletionOverrides } from '../completion/CompletionOverrides';
 import { isRecord } from '../json/isRecord';
@@ -13,8 +15,15 @@ import type { RequestMedia } from './RequestMedia';
 
 /** Room for the prompt, the other fields and the multipart or JSON framing, on top of the media. */
 const FRAMING_BYTES = 1024 * 1024;
-/** `{ "media": [ { ... } ] }` is three levels deep; anything much deeper is not a request of ours. */
+/**
+ * `{ "media": [ { ... } ] }` is three levels deep; anything much deeper is not a request of ours. An ad-hoc
+ * output schema fits with an array of objects of scalars (`output.schema.properties.items.items.properties.x`
+ * is level 8); deeper ones belong in an analyzer (or use `$defs`).
+ */
 const MAX_JSON_DEPTH = 8;
+/** An ad-hoc output schema, as JSON text: room for dozens of described fields. */
+const MAX_OUTPUT_SCHEMA_CHARS = 64 * 1024;
+const OUTPUT_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 const MAX_URL_CHARS = 8192;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 /** A part's header block (Content-Disposition, Content-Type): a few hundred bytes in practice. */
@@ -23,15 +32,16 @@ const MAX_PART_HEADER_BYTES = 8 * 1024;
 const MAX_FILE_NAME_CHARS = 255;
 /** Text fields: the prompt is capped in characters later; this bounds the bytes read for it. */
 const MAX_FIELD_BYTES = 1024 * 1024;
-const OPTION_NAMES = ['system', 'detail', 'max_tokens', 'model'] as const;
-const JSON_FIELDS = new Set<string>(['prompt', 'media', ...OPTION_NAMES]);
+const OPTION_NAMES = ['system', 'detail', 'max_tokens', 'model', 'analyzer'] as const;
+const JSON_FIELDS = new Set<string>(['prompt', 'media', 'output', ...OPTION_NAMES]);
 const FORM_TEXT_FIELDS = new Set<string>(['prompt', ...OPTION_NAMES]);
 
 /**
  * Turns a POST /api/completions request into media and overrides, by content type: `multipart/form-data`
- * (`file` parts and text fields), `application/json` (`prompt`, `media[]` and options) or a raw `image/*`,
- * `audio/*` or `application/octet-stream` body with `?prompt=`. Every size is bounded while reading; the media
- * type is left to detection from the bytes.
+ * (`file` parts and text fields), `application/json` (`prompt`, `media[]`, options and an ad-hoc `output`) or a
+ * raw `image/*`, `audio/*` or `application/octet-stream` body with `?prompt=`. `analyzer` may also come as a
+ * query parameter with any body (a field in the body wins); with analyzers configured `prompt` is optional.
+ * Every size is bounded while reading; the media type is left to detection from the bytes.
  *
  * @throws MediaCompletionsError with `retryable: false` and a code `httpStatusFor` maps to 400, 413 or 415.
  */
@@ -47,11 +57,16 @@ export async function parseCompletionRequest(
   const contentLength = request.headers.get('content-length');
   // One audio clip besides the images is the most a request can carry.
   const maxItems = settings.maxImagesPerRequest + 1;
+  const queried = request.query.get('analyzer') ?? undefined;
+  const withAnalyzer = <T extends Pick<ParsedCompletionRequest, 'overrides'>>(parsed: T): T =>
+    queried === undefined || parsed.overrides.analyzer !== undefined
+      ? parsed
+      : { ...parsed, overrides: { ...parsed.overrides, analyzer: queried } };
   if (mime === 'application/json') {
     // Base64 of the largest media, wrapped at 76 columns with CRLF (RFC 2045) as some clients send it.
     const limit = maxItems * Math.ceil(((settings.maxBytes * 4) / 3) * (78 / 76)) + FRAMING_BYTES;
     const body = await readBodyWithin(request.body, contentLength, limit);
-    return { ...fromJson(parseJson(body), settings, http), save, stream };
+    return { ...withAnalyzer(fromJson(parseJson(body), settings, http)), save, stream };
   }
   if (mime === 'multipart/form-data') {
     const body = await readBodyWithin(
@@ -59,11 +74,15 @@ export async function parseCompletionRequest(
       contentLength,
       maxItems * settings.maxBytes + FRAMING_BYTES,
     );
-    return { ...(await fromForm(body, contentType, settings, http)), save, stream };
+    return { ...withAnalyzer(await fromForm(body, contentType, settings, http)), save, stream };
   }
   if (mime.startsWith('image/') || mime.startsWith('audio/') || mime === 'application/octet-stream') {
     const bytes = await readBodyWithin(request.body, contentLength, settings.maxBytes);
-    const overrides = overridesFrom((name) => request.query.get(name) ?? undefined, 'query parameter');
+    const overrides = overridesFrom(
+      (name) => request.query.get(name) ?? undefined,
+      'query parameter',
+      settings,
+    );
     return {
       media: [{ from: 'raw', bytes, declaredType: mime, fileName: undefined }],
       overrides,
@@ -87,16 +106,22 @@ function flag(query: URLSearchParams, name: string): boolean {
   throw httpError('invalid_option', `Query parameter "${name}" must be true or false.`);
 }
 
-/** Options from a form, a JSON body or the query: strings, except a JSON `max_tokens`, which is a number. */
+/**
+ * Options from a form, a JSON body or the query: strings, except a JSON `max_tokens`, which is a number. The
+ * prompt is required unless analyzers are configured (an analyzer or the settings then give it).
+ */
 function overridesFrom(
   read: (name: string) => unknown,
   where: string,
-): CompletionOverrides & { prompt: string } {
+  settings: PipelineSettings,
+): CompletionOverrides {
   const prompt = read('prompt');
-  if (prompt === undefined) throw httpError('missing_prompt', `The ${where} "prompt" is required.`);
-  if (typeof prompt !== 'string')
+  if (prompt === undefined && settings.analyzers === undefined) {
+    throw httpError('missing_prompt', `The ${where} "prompt" is required.`);
+  }
+  if (prompt !== undefined && typeof prompt !== 'string')
     throw httpError('invalid_option', `The ${where} "prompt" must be a string.`);
-  const overrides: CompletionOverrides & { prompt: string } = { prompt };
+  const overrides: CompletionOverrides = prompt === undefined ? {} : { prompt };
   for (const name of OPTION_NAMES) {
     const value = read(name);
     if (value === undefined) continue;
@@ -171,13 +196,37 @@ function fromJson(
   if (unknown !== undefined) {
     throw httpError('invalid_request', `Unknown field "${unknown.slice(0, 100)}" in the JSON body.`);
   }
-  const overrides = overridesFrom((name) => body[name], 'field');
+  const overrides = overridesFrom((name) => body[name], 'field', settings);
+  const output = body.output === undefined ? undefined : adHocOutput(body.output);
   const { media } = body;
   if (media === undefined || (Array.isArray(media) && media.length === 0)) {
     throw httpError('no_media', 'The field "media" must list at least one item.');
   }
   if (!Array.isArray(media)) throw httpError('invalid_request', 'The field "media" must be an array.');
-  return { media: media.map((item: unknown, index) => jsonMedia(item, index, settings, http)), overrides };
+  return {
+    media: media.map((item: unknown, index) => jsonMedia(item, index, settings, http)),
+    overrides,
+    ...(output === undefined ? {} : { output }),
+  };
+}
+
+/** `output: {name, schema}`: a size-capped JSON Schema, compiled now (once per distinct schema and process). */
+function adHocOutput(value: unknown): AnalyzerOutput {
+  const refuse = (message: string) => httpError('invalid_output_schema', `The field "output" ${message}.`);
+  if (!isRecord(value) || Array.isArray(value)) throw refuse('must be an object {"name", "schema"}');
+  const extra = Object.keys(value).find((key) => key !== 'name' && key !== 'schema');
+  if (extra !== undefined) throw refuse(`has an unknown field "${extra.slice(0, 100)}"`);
+  const { name, schema } = value;
+  if (typeof name !== 'string' || !OUTPUT_NAME.test(name)) {
+    throw refuse('needs a "name" of 1-64 letters, digits, "_" or "-"');
+  }
+  if (!isRecord(schema) || Array.isArray(schema)) throw refuse('needs a "schema" that is a JSON object');
+  const size = JSON.stringify(schema).length;
+  if (size > MAX_OUTPUT_SCHEMA_CHARS) {
+    throw refuse(`has a schema of ${size} characters; the limit is ${MAX_OUTPUT_SCHEMA_CHARS}`);
+  }
+  outputValidator(schema);
+  return { name, schema };
 }
 
 function jsonMedia(
@@ -391,7 +440,7 @@ async function fromForm(
     });
     parser.end(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
   });
-  const overrides = overridesFrom((name) => fields.get(name), 'form field');
+  const overrides = overridesFrom((name) => fields.get(name), 'form field', settings);
   if (media.length === 0) throw httpError('no_media', 'The form has no "file" part.');
   return { media, overrides };
 }

@@ -31,6 +31,8 @@ export interface ResultDocument extends Pick<
   | 'usage'
   | 'requestId'
   | 'attempts'
+  | 'analyzer'
+  | 'output'
 > {
   schemaVersion: 1;
   status: 'succeeded';
@@ -50,6 +52,10 @@ export interface ErrorInfo {
   /** Model attempts (0 when the input was rejected before any call; deliveries for poison blobs). */
   attempts: number;
   httpStatus?: number;
+  /** `output_invalid` / `output_truncated`: the validator's first errors. */
+  validationErrors?: string[];
+  /** `output_invalid` / `output_truncated`: the model's text, cut at 2,000 characters. */
+  completion?: string;
 }
 
 export interface ErrorDocument {

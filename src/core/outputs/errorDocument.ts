@@ -1,4 +1,5 @@
 import { ModelCallError } from '../errors/ModelCallError';
+import { OutputError } from '../errors/OutputError';
 import type { MediaCompletionsError } from '../errors/MediaCompletionsError';
 import type { ErrorDocument, ErrorInfo, SourceInfo } from './documents';
 
@@ -28,5 +29,8 @@ function errorInfoOf(error: MediaCompletionsError): ErrorInfo {
     retryable: error.retryable,
     attempts: error instanceof ModelCallError ? error.attempts : 0,
     ...(error.httpStatus === undefined ? {} : { httpStatus: error.httpStatus }),
+    ...(error instanceof OutputError
+      ? { validationErrors: error.validationErrors, completion: error.completion }
+      : {}),
   };
 }

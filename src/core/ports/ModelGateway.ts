@@ -1,4 +1,6 @@
 import type { ImageDetail } from '../completion/ImageDetail';
+import type { AnalyzerOutput } from '../analyzers/Analyzer';
+import type { ResponseFormatType } from '../retry/ResponseFormatSupport';
 import type { TokenLimitName } from '../retry/TokenLimitParameter';
 
 /**
@@ -22,6 +24,8 @@ export interface ChatRequest {
   maxTokens: number;
   /** Sent as the `api-version` query parameter. */
   apiVersion: string;
+  /** A structured output: sent as `response_format` (see ModelCallOptions.responseFormat). */
+  output?: AnalyzerOutput;
 }
 
 export interface ModelCallOptions {
@@ -29,6 +33,11 @@ export interface ModelCallOptions {
   timeoutMs: number;
   /** The field `maxTokens` is sent as (default `max_tokens`); newer models want `max_completion_tokens`. */
   maxTokensName?: TokenLimitName;
+  /**
+   * With `output`: `json_schema` (default) sends `{"type": "json_schema", "json_schema": {name, schema, strict:
+   * true}}`; `json_object` sends `{"type": "json_object"}` and states the schema in the system message.
+   */
+  responseFormat?: ResponseFormatType;
 }
 
 /** One HTTP exchange, reduced to plain data (the SDK's response object holds the key and the payload). */

@@ -7,6 +7,7 @@ import type { ChatRequest, ModelCallOptions, ModelGateway, ModelResponse } from 
 import type { ModelCircuitBreaker } from './ModelCircuitBreaker';
 import { modelErrorFromResponse, readErrorBody } from './modelErrorFromResponse';
 import { backoffDelayMs, rateLimitResetMs, serverRetryDelayMs } from './retryDelay';
+import type { ResponseFormatSupport } from './ResponseFormatSupport';
 import type { TokenLimitParameter } from './TokenLimitParameter';
 
 export interface CallModelDeps {
@@ -19,6 +20,8 @@ export interface CallModelDeps {
   breaker?: ModelCircuitBreaker;
   /** The process's choice of `max_tokens` / `max_completion_tokens`. Absent: `max_tokens`, never switched. */
   tokenLimit?: TokenLimitParameter;
+  /** The process's knowledge of which models take `json_schema`. Absent: always `json_schema`, never switched. */
+  responseFormats?: ResponseFormatSupport;
 }
 
 export interface ModelCallSuccess<R extends ModelResponse = ModelResponse> {
@@ -40,20 +43,30 @@ export function callModelWithRetry(
   request: ChatRequest,
   settings: RetrySettings,
 ): Promise<ModelCallSuccess> {
-  return retryModelCall(deps, settings, (options) => deps.model.complete(request, options));
+  return retryModelCall(
+    deps,
+    settings,
+    (options) => deps.model.complete(request, options),
+    request.output === undefined ? undefined : { model: request.model },
+  );
 }
 
-/** The retry policy around any one-attempt call (a plain or a streamed completion). */
+/**
+ * The retry policy around any one-attempt call (a plain or a streamed completion). `structured` is set for a
+ * request with a structured output: it goes with the response format the process has learnt for its model.
+ */
 export async function retryModelCall<R extends ModelResponse>(
   deps: Omit<CallModelDeps, 'model'>,
   settings: RetrySettings,
   send: (options: ModelCallOptions) => Promise<R>,
+  structured?: { model: string | undefined },
 ): Promise<ModelCallSuccess<R>> {
   const { clock, logger } = deps;
   const random = deps.random ?? Math.random;
   const start = clock.now();
   const deadline = start + settings.totalBudgetMs;
   let renamed = false;
+  let reformatted = false;
   for (let attempt = 1; ; attempt++) {
     const open = deps.breaker?.open();
     if (open !== undefined) throw breakerOpenError(open, attempt - 1);
@@ -61,7 +74,15 @@ export async function retryModelCall<R extends ModelResponse>(
     let failure: MediaCompletionsError;
     let serverDelay: number | undefined;
     try {
-      const response = await send({ timeoutMs, maxTokensName: deps.tokenLimit?.name ?? 'max_tokens' });
+      const responseFormat =
+        structured === undefined
+          ? undefined
+          : (deps.responseFormats?.typeFor(structured.model) ?? 'json_schema');
+      const response = await send({
+        timeoutMs,
+        maxTokensName: deps.tokenLimit?.name ?? 'max_tokens',
+        ...(responseFormat === undefined ? {} : { responseFormat }),
+      });
       if (response.status >= 200 && response.status < 300) {
         deps.breaker?.record(undefined);
         return { response, attempts: attempt, elapsedMs: clock.now() - start };
@@ -72,6 +93,20 @@ export async function retryModelCall<R extends ModelResponse>(
         attempt--;
         logger.info('The model wants the other token limit parameter; sending it again', {
           name: deps.tokenLimit?.name,
+        });
+        continue;
+      }
+      if (
+        !reformatted &&
+        structured !== undefined &&
+        responseFormat !== undefined &&
+        deps.responseFormats?.learn(structured.model, responseFormat, response) === true
+      ) {
+        // Not a failure either: this model takes JSON mode only; the schema goes into the system message.
+        reformatted = true;
+        attempt--;
+        logger.info('The model takes no json_schema response format; asking for json_object', {
+          model: structured.model,
         });
         continue;
       }
