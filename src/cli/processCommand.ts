@@ -48,7 +48,9 @@ export function registerProcessCommand(program: Command): void {
       const overrides = runOverrides(flags);
       // Checked now, as a batch does: a bad --prompt fails the run instead of writing an error per input.
       resolveRequestSummary(config.pipeline, [], overrides);
-      selectAnalyzer(config.pipeline.analyzers, { requested: overrides.analyzer }, 'unknown_analyzer');
+      if (overrides.analyzer !== undefined) {
+        selectAnalyzer(config.pipeline.analyzers, { requested: overrides.analyzer }, 'unknown_analyzer');
+      }
       const deps = (await createAppDeps(config)).pipeline(consoleLogger(flags.verbose === true));
       await deps.blobs.createContainerIfNotExists(config.pipeline.outputContainer);
       const container = flags.container ?? config.pipeline.inputContainer;

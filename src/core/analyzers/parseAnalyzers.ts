@@ -65,10 +65,12 @@ function problemOf(error: ErrorObject): { ok: false; path: string; problem: stri
   if (error.keyword === 'required' && typeof params.missingProperty === 'string') {
     return { ok: false, path: jsonPath([...segments, params.missingProperty]), problem: 'is required' };
   }
-  if (typeof params.propertyName === 'string') {
+  // A refused property name (`propertyNames`): ajv reports it at the object, naming the property aside.
+  const propertyName = error.propertyName ?? params.propertyName;
+  if (typeof propertyName === 'string') {
     return {
       ok: false,
-      path: jsonPath([...segments, params.propertyName]),
+      path: jsonPath([...segments, propertyName]),
       problem: 'is not a valid name (1-64 letters, digits, "_", "." or "-", starting with a letter or digit)',
     };
   }

@@ -61,7 +61,12 @@ export function parseBatchRequest(body: unknown, settings: PipelineSettings): Ba
   }
   if (body.force !== undefined && typeof body.force !== 'boolean') throw invalid('"force" must be a boolean');
   const force = body.force === true;
-  const analyzer = selectAnalyzer(settings.analyzers, { requested: text('analyzer') }, 'unknown_analyzer');
+  // Only a named analyzer is checked and recorded: without one, each item is routed by its blob name.
+  const requested = text('analyzer');
+  const analyzer =
+    requested === undefined
+      ? undefined
+      : selectAnalyzer(settings.analyzers, { requested }, 'unknown_analyzer');
   const named = analyzer === undefined ? {} : { analyzer: analyzer.name };
 
   const manifest = text('manifest');

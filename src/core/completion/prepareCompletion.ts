@@ -70,8 +70,8 @@ export async function prepareCompletion(
       `Analyzer "${analyzer.name}" accepts ${analyzer.media?.join(' and ') ?? ''} only; this is ${refused.kind}.`,
     );
   }
-  const summary = resolveRequestSummary(settings, kinds, input.overrides, analyzer);
   const output = input.output ?? analyzer?.output;
+  const summary = resolveRequestSummary(settings, kinds, input.overrides, analyzer, output !== undefined);
   const images: PrepareImageOptions = {
     images: deps.images,
     downscale: settings.downscaleImages,

@@ -7,7 +7,7 @@ import type { PipelineSettings } from './PipelineSettings';
 import type { ImageDetail } from './ImageDetail';
 import type { RequestSummary } from './RequestSummary';
 
-/** The SDK's default version; audio input needs the newer one. */
+/** The SDK's default version; audio input needs the newer one, and so does `json_schema` (2024-08-01 on). */
 export const IMAGE_API_VERSION = '2024-05-01-preview';
 export const AUDIO_API_VERSION = '2025-01-01-preview';
 
@@ -17,12 +17,14 @@ const DETAILS: readonly string[] = ['auto', 'low', 'high'];
  * Overrides, then the analyzer's fields, then the settings. Overrides are user input: a bad value is a permanent
  * `invalid_override` error naming the field, and a model outside the allowlist is `model_not_allowed`. Requests
  * with audio go to the audio model (`AZURE_INFERENCE_AUDIO_MODEL`) unless the analyzer or an override names one.
+ * A `structuredOutput` needs an api-version that takes `json_schema` when none is configured.
  */
 export function resolveRequestSummary(
   settings: PipelineSettings,
   media: readonly Pick<MediaInfo, 'kind'>[],
   overrides: CompletionOverrides = {},
   analyzer?: Analyzer,
+  structuredOutput = false,
 ): RequestSummary {
   const hasImage = media.some((item) => item.kind === 'image');
   const hasAudio = media.some((item) => item.kind === 'audio');
@@ -35,7 +37,7 @@ export function resolveRequestSummary(
     prompt: prompt ?? analyzer?.prompt ?? (hasImage ? settings.imagePrompt : settings.audioPrompt),
     detail: hasImage ? detail(overrides.detail, analyzer?.detail ?? settings.imageDetail) : null,
     maxTokens: maxTokens(overrides.maxTokens, analyzer?.max_tokens ?? settings.maxTokens, settings),
-    apiVersion: settings.apiVersion ?? (hasAudio ? AUDIO_API_VERSION : IMAGE_API_VERSION),
+    apiVersion: settings.apiVersion ?? (hasAudio || structuredOutput ? AUDIO_API_VERSION : IMAGE_API_VERSION),
   };
 }
 
