@@ -1,0 +1,292 @@
+import { HttpRequest, HttpResponse } from '@azure/functions';
+import type * as CompletionsModule from '../../src/functions/completions';
+import type * as ProcessMediaBlobModule from '../../src/functions/processMediaBlob';
+import { encodeImage, wav } from '../core/media/fixtures';
+import { deliverBlob } from '../support/deliverBlob';
+import { expectValidErrorDocument, expectValidResultDocument } from '../support/documentSchemas';
+import { functionsHarness, type FunctionsHarness } from '../support/functionsHarness';
+import { expectValidJsonRequest, expectValidResponse } from '../support/openapi';
+import { rawModelServer, type RawAnswer, type RawModelServer } from '../support/rawModelServer';
+
+/**
+ * Structured outputs against recorded answer shapes: the raw server answers what a test queues and keeps every
+ * request body, so the `response_format` sent, the fallback and the retry are seen on the wire.
+ */
+const RECEIPT_SCHEMA = {
+  type: 'object',
+  properties: {
+    merchant: { type: 'string' },
+    total: { type: 'number', minimum: 0 },
+    currency: { type: 'string', enum: ['EUR', 'USD'] },
+  },
+  required: ['merchant', 'total', 'currency'],
+  additionalProperties: false,
+};
+const ANALYZERS = {
+  analyzers: {
+    receipts: {
+      match: ['receipts/'],
+      media: ['image'],
+      prompt: 'Extract the receipt.',
+      output: { name: 'receipt', schema: RECEIPT_SCHEMA },
+    },
+    // A model without json_schema support (Phi, Llama, the audio previews).
+    legacy: {
+      match: ['legacy/'],
+      model: 'phi-4-multimodal',
+      output: { name: 'receipt', schema: RECEIPT_SCHEMA },
+    },
+    calls: { match: ['calls/'], media: ['audio'], prompt: 'Summarize the call.' },
+  },
+};
+const RECEIPT = { merchant: 'Café Nord', total: 12.5, currency: 'EUR' };
+
+/** What a model without structured outputs answers to json_schema (Azure OpenAI's 400, `param` null). */
+const JSON_SCHEMA_REFUSED: RawAnswer = {
+  status: 400,
+  body: {
+    error: {
+      message:
+        "Invalid parameter: 'response_format' of type 'json_schema' is not supported with this model. Learn more " +
+        'about supported models at the Structured Outputs guide: https://platform.openai.com/docs/guides/structured-outputs',
+      type: 'invalid_request_error',
+      param: null,
+      code: null,
+    },
+  },
+};
+
+function completion(content: string, finishReason = 'stop'): RawAnswer {
+  return {
+    status: 200,
+    headers: { 'apim-request-id': 'req-structured' },
+    body: {
+      id: 'chatcmpl-structured',
+      object: 'chat.completion',
+      created: 1764400000,
+      model: 'gpt-4o-2024-11-20',
+      choices: [
+        { index: 0, finish_reason: finishReason, message: { role: 'assistant', content, refusal: null } },
+      ],
+      usage: { prompt_tokens: 310, completion_tokens: 18, total_tokens: 328 },
+    },
+  };
+}
+
+let harness: FunctionsHarness;
+let server: RawModelServer;
+/** The answers the raw server gives, in order (the last one repeats); each test sets its own. */
+const answers: RawAnswer[] = [];
+let blob: typeof ProcessMediaBlobModule;
+let http: typeof CompletionsModule;
+let png: Buffer;
+
+beforeAll(async () => {
+  server = await rawModelServer(answers);
+  harness = await functionsHarness(
+    {},
+    {
+      AZURE_INFERENCE_ENDPOINT: `${server.url}/models`,
+      AZURE_INFERENCE_AUDIO_MODEL: 'gpt-4o-audio-preview',
+      MEDIA_ANALYZERS: JSON.stringify(ANALYZERS),
+      MEDIA_RETRY_MAX_ATTEMPTS: '1',
+    },
+  );
+  blob = await import('../../src/functions/processMediaBlob');
+  http = await import('../../src/functions/completions');
+  png = await encodeImage('png', 20, 12);
+});
+
+afterAll(async () => {
+  await Promise.all([harness.close(), server.close()]);
+});
+
+/** Queues the answers for the next requests and forgets the requests seen so far. */
+function answerWith(...next: RawAnswer[]): void {
+  answers.splice(0, answers.length, ...next);
+  server.requests.splice(0, server.requests.length);
+}
+
+async function deliver(name: string, bytes: Uint8Array = png): Promise<void> {
+  await deliverBlob(harness, blob.processMediaBlob, name, bytes);
+}
+
+const read = async (name: string) => (await harness.blobs.readJson(harness.output, name))?.value;
+
+function systemMessage(body: Record<string, unknown> | undefined): string {
+  const [system] = (body?.messages ?? []) as { role: string; content: string }[];
+  return system?.content ?? '';
+}
+
+describe('structured outputs through the blob trigger', () => {
+  it('asks for json_schema (strict) and records the validated output beside the completion', async () => {
+    answerWith(completion(JSON.stringify(RECEIPT)));
+    await deliver('receipts/ok.png');
+    const document = await read('receipts/ok.png.json');
+    expectValidResultDocument(document);
+    expect(document).toMatchObject({
+      analyzer: 'receipts',
+      output: RECEIPT,
+      completion: JSON.stringify(RECEIPT),
+      usage: { prompt_tokens: 310, completion_tokens: 18, total_tokens: 328 },
+      attempts: 1,
+    });
+    expect(server.requests).toHaveLength(1);
+    expect(server.requests[0]).toMatchObject({
+      model: 'gpt-4o',
+      response_format: {
+        type: 'json_schema',
+        json_schema: { name: 'receipt', schema: RECEIPT_SCHEMA, strict: true },
+      },
+    });
+  });
+
+  it('asks once more for text the schema refuses, then records output_invalid with the errors and the text', async () => {
+    answerWith(
+      completion('Here is the receipt: Café Nord, 12.50'),
+      completion('{"merchant": "Café Nord", "total": "12.50"}'),
+    );
+    await deliver('receipts/invalid.png');
+    const document = await read('receipts/invalid.png.error.json');
+    expectValidErrorDocument(document);
+    expect(document.error).toMatchObject({
+      code: 'output_invalid',
+      retryable: false,
+      attempts: 2,
+      completion: '{"merchant": "Café Nord", "total": "12.50"}',
+    });
+    expect(document.error.validationErrors).toEqual(
+      expect.arrayContaining(["/ must have required property 'currency'", '/total must be number']),
+    );
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('succeeds when the second answer is valid, counting both attempts', async () => {
+    answerWith(completion('not json'), completion(JSON.stringify(RECEIPT)));
+    await deliver('receipts/second.png');
+    expect(await read('receipts/second.png.json')).toMatchObject({ output: RECEIPT, attempts: 2 });
+  });
+
+  it('records JSON cut at the token limit as output_truncated, without asking again', async () => {
+    answerWith(completion('{"merchant": "Café No', 'length'));
+    await deliver('receipts/cut.png');
+    const document = await read('receipts/cut.png.error.json');
+    expectValidErrorDocument(document);
+    expect(document.error).toMatchObject({ code: 'output_truncated', retryable: false, attempts: 1 });
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('falls back to json_object with the schema in the system message, learnt once per process and model', async () => {
+    answerWith(JSON_SCHEMA_REFUSED, completion(JSON.stringify(RECEIPT)));
+    await deliver('legacy/first.png');
+    expect(await read('legacy/first.png.json')).toMatchObject({ output: RECEIPT, attempts: 1 });
+    // The refusal is not a failure: the same call went again at once as JSON mode.
+    expect(server.requests.map((body) => body.response_format)).toEqual([
+      expect.objectContaining({ type: 'json_schema' }),
+      { type: 'json_object' },
+    ]);
+    expect(systemMessage(server.requests[1])).toContain(JSON.stringify(RECEIPT_SCHEMA));
+
+    answerWith(completion(JSON.stringify(RECEIPT)));
+    await deliver('legacy/second.png');
+    expect(await read('legacy/second.png.json')).toMatchObject({ output: RECEIPT, attempts: 1 });
+    expect(server.requests.map((body) => body.response_format)).toEqual([{ type: 'json_object' }]);
+    // Learnt for that model only: gpt-4o is still asked with json_schema.
+    answerWith(completion(JSON.stringify(RECEIPT)));
+    await deliver('receipts/after.png');
+    expect(server.requests[0]).toMatchObject({ response_format: { type: 'json_schema' } });
+  });
+
+  it('sends audio to AZURE_INFERENCE_AUDIO_MODEL and images to AZURE_INFERENCE_MODEL', async () => {
+    answerWith(completion('A short call about an invoice.'));
+    await deliver('calls/voice.wav', wav({ seconds: 0.2 }));
+    await deliver('other/photo.png');
+    expect(server.requests.map((body) => body.model)).toEqual(['gpt-4o-audio-preview', 'gpt-4o']);
+    expect(server.requests[0]?.response_format).toBeUndefined();
+    expect(await read('calls/voice.wav.json')).toMatchObject({
+      analyzer: 'calls',
+      request: { model: 'gpt-4o-audio-preview' },
+    });
+  });
+});
+
+describe('POST /api/completions with an ad-hoc output', () => {
+  async function post(value: Record<string, unknown>) {
+    expectValidJsonRequest(value);
+    const response = new HttpResponse(
+      await http.completions(
+        new HttpRequest({
+          method: 'POST',
+          url: 'http://localhost:7071/api/completions',
+          headers: { 'content-type': 'application/json' },
+          body: { string: JSON.stringify(value) },
+        }),
+        harness.context('completions', {}),
+      ),
+    );
+    const body = (await response.json()) as Record<string, unknown>;
+    expectValidResponse(response.status, body);
+    return { status: response.status, body };
+  }
+
+  const colors = {
+    name: 'colors',
+    schema: {
+      type: 'object',
+      properties: { colors: { type: 'array', items: { type: 'string' }, minItems: 1 } },
+      required: ['colors'],
+      additionalProperties: false,
+    },
+  };
+
+  it('answers the validated output of a schema the request carries', async () => {
+    answerWith(completion('{"colors": ["red", "blue"]}'));
+    const answer = await post({
+      prompt: 'Which colors?',
+      media: [{ data: png.toString('base64') }],
+      output: colors,
+    });
+    expect(answer).toMatchObject({ status: 200, body: { output: { colors: ['red', 'blue'] } } });
+    expect(server.requests[0]).toMatchObject({
+      response_format: { type: 'json_schema', json_schema: { name: 'colors', strict: true } },
+    });
+  });
+
+  it('answers 400 invalid_output_schema for a schema that does not compile, without a model call', async () => {
+    answerWith(completion('{}'));
+    const answer = await post({
+      prompt: 'Which colors?',
+      media: [{ data: png.toString('base64') }],
+      output: { name: 'colors', schema: { type: 'object', properties: { colors: { type: 'list' } } } },
+    });
+    expect(answer).toMatchObject({ status: 400, body: { error: { code: 'invalid_output_schema' } } });
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('answers 502 output_invalid when the model never gives valid JSON', async () => {
+    answerWith(completion('red and blue'));
+    const answer = await post({
+      prompt: 'Which colors?',
+      media: [{ data: png.toString('base64') }],
+      output: colors,
+    });
+    expect(answer).toMatchObject({ status: 502, body: { error: { code: 'output_invalid' } } });
+    expect(server.requests).toHaveLength(2);
+  });
+});
+
+describe('the start', () => {
+  it('fails with an error naming MEDIA_ANALYZERS and the JSON path of the problem', async () => {
+    const saved = process.env.MEDIA_ANALYZERS;
+    process.env.MEDIA_ANALYZERS = JSON.stringify({ analyzers: { receipts: { max_tokens: 0 } } });
+    try {
+      await jest.isolateModulesAsync(async () => {
+        await expect(import('../../src/functions/processMediaBlob')).rejects.toThrow(
+          'MEDIA_ANALYZERS $.analyzers.receipts.max_tokens must be >= 1',
+        );
+      });
+    } finally {
+      process.env.MEDIA_ANALYZERS = saved;
+    }
+  });
+});
