@@ -69,9 +69,14 @@ describe('MEDIA_ANALYZERS', () => {
         'invalid_override',
       )?.name,
     ).toBe('calls');
-    expect(() => selectAnalyzer(pipeline.analyzers, { requested: 'nope' }, 'unknown_analyzer')).toThrow(
-      expect.objectContaining({ code: 'unknown_analyzer', retryable: false }),
-    );
+    let refused: unknown;
+    try {
+      selectAnalyzer(pipeline.analyzers, { requested: 'nope' }, 'unknown_analyzer');
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toMatchObject({ code: 'unknown_analyzer', retryable: false });
+    expect(String(refused)).toContain('Unknown analyzer "nope" (known: describe, receipts, calls, scans)');
   });
 
   it('is off without the settings or a file: no analyzers, the audio model is AZURE_INFERENCE_MODEL', () => {
