@@ -6,7 +6,9 @@ import type * as PlanBatchModule from '../../src/functions/planBatch';
 import type * as PostBatchModule from '../../src/functions/postBatch';
 import type * as ProcessBatchItemModule from '../../src/functions/processBatchItem';
 import type * as ProcessMediaBlobModule from '../../src/functions/processMediaBlob';
+import { outputValidator } from '../../src/core/analyzers/outputValidator';
 import { encodeImage, wav } from '../core/media/fixtures';
+import { CALL_SCHEMA, RECEIPT_SCHEMA } from '../fixtures/outputSchemas';
 import { deliverBlob } from '../support/deliverBlob';
 import { expectValidErrorDocument, expectValidResultDocument } from '../support/documentSchemas';
 import { functionsHarness, type FunctionsHarness } from '../support/functionsHarness';
@@ -19,7 +21,10 @@ import { receiveAllMessages } from '../support/receiveAllMessages';
 import { testConnectionString, uniqueName } from '../support/storage';
 import { QueueServiceClient } from '@azure/storage-queue';
 
-/** Analyzers without outputs: routing, prompts and media kinds (structured outputs: analyzersOutput.test.ts). */
+/**
+ * Routing, prompts and media kinds, and structured outputs from a model that takes `json_schema` (the fallback and
+ * the failures: analyzersEmulator.test.ts and analyzersOutput.test.ts).
+ */
 const ANALYZERS = {
   default: 'describe',
   analyzers: {
@@ -34,6 +39,8 @@ const ANALYZERS = {
     },
     scans: { match: ['receipts/scans/'], prompt: 'Read the scanned page.' },
     calls: { match: ['calls/'], media: ['audio'], prompt: 'Summarize the call.' },
+    forms: { match: ['forms/'], media: ['image'], output: { name: 'receipt', schema: RECEIPT_SCHEMA } },
+    meetings: { match: ['meetings/'], output: { name: 'call', schema: CALL_SCHEMA } },
   },
 };
 
@@ -146,6 +153,24 @@ describe('blob trigger', () => {
       analyzer: 'calls',
       request: { prompt: 'Summarize the call.', detail: null },
     });
+  });
+});
+
+describe('structured outputs', () => {
+  it('records the output the model gave for the schema, image and audio alike, beside the raw completion', async () => {
+    await deliver('forms/a.png', png);
+    await deliver('meetings/a.wav', wav({ seconds: 0.3 }));
+    for (const [name, schema] of [
+      ['forms/a.png', RECEIPT_SCHEMA],
+      ['meetings/a.wav', CALL_SCHEMA],
+    ] as const) {
+      const document = await resultOf(name);
+      expect(document.analyzer).toBe(name.startsWith('forms/') ? 'forms' : 'meetings');
+      expect(outputValidator(schema)(document.output)).toBeUndefined();
+      expect(JSON.parse(document.completion ?? '')).toEqual(document.output);
+      // json_schema needs an api-version from 2024-08-01-preview on, images too.
+      expect(document.request.apiVersion).toBe('2025-01-01-preview');
+    }
   });
 });
 
