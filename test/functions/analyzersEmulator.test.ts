@@ -60,9 +60,8 @@ it('falls back to json_object once for the model, then validates, retries once a
   expect(invalid.error.completion).toMatch(/^Sure! /);
 
   await deliverBlob(harness, blob.processMediaBlob, 'receipts/cut.png', png);
-  expect((await read('receipts/cut.png.error.json'))?.error).toMatchObject({
-    code: 'output_truncated',
-    attempts: 1,
-  });
+  const cut = await read('receipts/cut.png.error.json');
+  expectValidErrorDocument(cut);
+  expect(cut.error).toMatchObject({ code: 'output_truncated', attempts: 1 });
   expect(harness.emulator.stats().chatCompletions).toBe(6);
 });
