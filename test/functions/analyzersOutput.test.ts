@@ -1,6 +1,7 @@
 import { HttpRequest, HttpResponse } from '@azure/functions';
 import type * as CompletionsModule from '../../src/functions/completions';
 import type * as ProcessMediaBlobModule from '../../src/functions/processMediaBlob';
+import { JSON_SCHEMA_NOT_SUPPORTED_BODY } from '../../src/emulator/serviceErrors';
 import { encodeImage, wav } from '../core/media/fixtures';
 import { deliverBlob } from '../support/deliverBlob';
 import { expectValidErrorDocument, expectValidResultDocument } from '../support/documentSchemas';
@@ -42,19 +43,7 @@ const ANALYZERS = {
 const RECEIPT = { merchant: 'Café Nord', total: 12.5, currency: 'EUR' };
 
 /** What a model without structured outputs answers to json_schema (Azure OpenAI's 400, `param` null). */
-const JSON_SCHEMA_REFUSED: RawAnswer = {
-  status: 400,
-  body: {
-    error: {
-      message:
-        "Invalid parameter: 'response_format' of type 'json_schema' is not supported with this model. Learn more " +
-        'about supported models at the Structured Outputs guide: https://platform.openai.com/docs/guides/structured-outputs',
-      type: 'invalid_request_error',
-      param: null,
-      code: null,
-    },
-  },
-};
+const JSON_SCHEMA_REFUSED: RawAnswer = { status: 400, body: JSON_SCHEMA_NOT_SUPPORTED_BODY };
 
 function completion(content: string, finishReason = 'stop'): RawAnswer {
   return {
