@@ -45,6 +45,8 @@ export async function functionsHarness(
     MEDIA_OUTPUT_CONTAINER: output,
     MEDIA_RETRY_BASE_DELAY_MS: '10',
     MEDIA_RETRY_MAX_DELAY_MS: '50',
+    // Off unless a test configures some: the app root's analyzers.json would otherwise apply to every test.
+    MEDIA_ANALYZERS: '{"analyzers": {}}',
     ...env,
   });
   const logs: string[] = [];

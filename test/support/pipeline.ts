@@ -13,6 +13,8 @@ export function testConfig(env: Record<string, string> = {}): AppConfig {
     MEDIA_RETRY_MAX_DELAY_MS: '200',
     MEDIA_ATTEMPT_TIMEOUT_MS: '5000',
     MEDIA_RETRY_BUDGET_MS: '20000',
+    // Off unless a test configures some: the app root's analyzers.json would otherwise apply to every test.
+    MEDIA_ANALYZERS: '{"analyzers": {}}',
     ...env,
   });
 }
