@@ -247,6 +247,15 @@ describe('POST /api/completions', () => {
     });
     expect(calls()).toBe(before);
   });
+
+  it('refuses ?stream=true with a structured output (it is validated whole), without a call', async () => {
+    const before = calls();
+    expect(await json({ media: media(), analyzer: 'forms' }, { stream: 'true' })).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_option', message: expect.stringContaining('"forms"') as string } },
+    });
+    expect(calls()).toBe(before);
+  });
 });
 
 describe('batches', () => {
