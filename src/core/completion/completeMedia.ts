@@ -75,15 +75,20 @@ export async function completeMedia(
   await options.beforeModelCall?.();
   let attempts = 0;
   let modelMs = 0;
+  const { retry } = deps.settings;
   for (let call = 1; ; call++) {
-    const answer = await callModelWithRetry(deps, request, deps.settings.retry);
+    // Both calls share one retry budget: claims and the HTTP deadline are sized for one.
+    const budget = { ...retry, totalBudgetMs: Math.max(1, retry.totalBudgetMs - modelMs) };
+    const answer = await callModelWithRetry(deps, request, budget);
     attempts += answer.attempts;
     modelMs += answer.elapsedMs;
     const body = readCompletionBody(answer.response.body, attempts);
     const output =
       request.output === undefined ? undefined : structuredOutput(request.output, body, attempts);
-    // One more call for text the schema refused: models often get it right the second time; not for a cut.
-    if (output instanceof OutputError && output.code === 'output_invalid' && call === 1) {
+    // One more call for text the schema refused (models often get it right the second time), while the budget
+    // lasts; never for a cut answer.
+    const again = call === 1 && modelMs < retry.totalBudgetMs;
+    if (output instanceof OutputError && output.code === 'output_invalid' && again) {
       deps.logger.warn('The model answered no valid structured output; asking once more', {
         errors: output.validationErrors.length,
       });
