@@ -39,6 +39,9 @@ export interface FinalizeMessage {
   /** Pages that staged a results or an errors block (their block ids are derived from the page number). */
   resultPages: number[];
   errorPages: number[];
+  /** Pages that staged an outputs.jsonl / outputs.csv block (absent in messages from before structured outputs). */
+  outputPages?: number[];
+  csvPages?: number[];
 }
 
 export type BatchMessage = PlanMessage | ItemMessage | FinalizeMessage;
@@ -89,7 +92,14 @@ function wellFormed(value: Record<string, unknown>): boolean {
             typeof value.refused.message === 'string'))
       );
     case 'finalize':
-      return integer('page') && optionalString('cursor') && pages('resultPages') && pages('errorPages');
+      return (
+        integer('page') &&
+        optionalString('cursor') &&
+        pages('resultPages') &&
+        pages('errorPages') &&
+        (value.outputPages === undefined || pages('outputPages')) &&
+        (value.csvPages === undefined || pages('csvPages'))
+      );
     default:
       return false;
   }

@@ -7,12 +7,16 @@ import type { BatchDeps } from './BatchDeps';
 import type { FinalizeMessage } from './BatchMessage';
 import { readBatchCounts } from './batchCounters';
 import { batchOutputLine } from './batchOutputLine';
+import { batchOutputSchema } from './batchOutputSchema';
 import { batchPaths } from './batchPaths';
 import { readBatchRecord, updateBatchRecord } from './batchRecordStore';
+import { outputCsvColumns } from './outputCsvColumns';
+import { outputCsvText } from './outputCsvText';
 
 const PAGE_SIZE = 1000;
 const READ_CONCURRENCY = 16;
 const JSONL = 'application/jsonl; charset=utf-8';
+const CSV = 'text/csv; charset=utf-8';
 
 /** Block ids must all have the same length within a blob. */
 const blockId = (page: number): string =>
@@ -21,8 +25,11 @@ const blockId = (page: number): string =>
 /**
  * Writes one page of item documents (listed in name order) to results.jsonl and errors.jsonl as staged blocks,
  * then re-enqueues itself with the listing's continuation token; the last page commits both block lists and
- * marks the batch `completed` (or `cancelled`). Memory and time per invocation are bounded by one page, and a
- * redelivered page restages the same block ids, so the files come out the same.
+ * marks the batch `completed` (or `cancelled`). Succeeded items with a structured `output` also go, in the same
+ * order, to outputs.jsonl (`{"custom_id","output"}`) and, when the batch's analyzer schema is an object of
+ * scalars, to outputs.csv (header in the schema's property order, in the first page's block). Memory and time
+ * per invocation are bounded by one page, and a redelivered page restages the same block ids, so the files come
+ * out the same.
  */
 export async function finalizeBatchPage(
   deps: BatchDeps,
@@ -49,22 +56,33 @@ export async function finalizeBatchPage(
       })),
     ),
   );
+  const schema = batchOutputSchema(deps.settings, record);
+  const columns = outputCsvColumns(schema);
   const results: string[] = [];
   const errors: string[] = [];
+  const outputLines: string[] = [];
+  const outputs: unknown[] = [];
   for (const { found, key } of documents) {
     if (found === undefined) continue;
     const document = found.value as OutcomeDocument;
     (document.status === 'succeeded' ? results : errors).push(batchOutputLine(record.id, key, document));
+    if (document.status === 'succeeded' && document.output !== undefined) {
+      outputLines.push(JSON.stringify({ custom_id: key, output: document.output }));
+      outputs.push(document.output);
+    }
   }
+  const csv = columns === undefined ? '' : outputCsvText(columns, outputs, message.page === 0);
   // Each page becomes one block of each file; the file's block list is committed after the last page.
-  const stage = async (lines: readonly string[], name: string, pages: number[]): Promise<number[]> => {
-    if (lines.length === 0) return pages;
-    await deps.blocks.stageBlock(container, name, blockId(message.page), jsonl(lines));
+  const stage = async (data: string, name: string, pages: readonly number[] = []): Promise<number[]> => {
+    if (data === '') return [...pages];
+    await deps.blocks.stageBlock(container, name, blockId(message.page), Buffer.from(data, 'utf8'));
     return [...pages, message.page];
   };
-  const [resultPages, errorPages] = await Promise.all([
-    stage(results, batchPaths.results(record.id), message.resultPages),
-    stage(errors, batchPaths.errors(record.id), message.errorPages),
+  const [resultPages, errorPages, outputPages, csvPages] = await Promise.all([
+    stage(jsonl(results), batchPaths.results(record.id), message.resultPages),
+    stage(jsonl(errors), batchPaths.errors(record.id), message.errorPages),
+    stage(jsonl(outputLines), batchPaths.outputs(record.id), message.outputPages),
+    stage(csv, batchPaths.outputsCsv(record.id), message.csvPages),
   ]);
   if (page.continuationToken !== undefined) {
     const next: FinalizeMessage = {
@@ -74,13 +92,21 @@ export async function finalizeBatchPage(
       cursor: page.continuationToken,
       resultPages,
       errorPages,
+      outputPages,
+      csvPages,
     };
     await deps.queue.send(deps.batch.queues.finalize, next);
     return 'page';
   }
+  const commit = (name: string, pages: readonly number[], contentType: string): Promise<void> =>
+    deps.blocks.commitBlocks(container, name, pages.map(blockId), contentType);
   await Promise.all([
-    deps.blocks.commitBlocks(container, batchPaths.results(record.id), resultPages.map(blockId), JSONL),
-    deps.blocks.commitBlocks(container, batchPaths.errors(record.id), errorPages.map(blockId), JSONL),
+    commit(batchPaths.results(record.id), resultPages, JSONL),
+    commit(batchPaths.errors(record.id), errorPages, JSONL),
+    ...(schema === undefined && outputPages.length === 0
+      ? []
+      : [commit(batchPaths.outputs(record.id), outputPages, JSONL)]),
+    ...(columns === undefined ? [] : [commit(batchPaths.outputsCsv(record.id), csvPages, CSV)]),
   ]);
   const counts = await readBatchCounts(deps.blobs, container, record);
   const finalCounts = {
@@ -124,6 +150,6 @@ async function itemKey(deps: BatchDeps, id: string, name: string): Promise<strin
   return kept.value.key;
 }
 
-function jsonl(lines: readonly string[]): Uint8Array {
-  return Buffer.from(`${lines.join('\n')}\n`, 'utf8');
+function jsonl(lines: readonly string[]): string {
+  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }
