@@ -12,6 +12,8 @@ import { startAzurite, type RunningAzurite } from './startAzurite';
 /** The bundled samples, next to `dist/` (and `src/`) in the package. */
 export const SAMPLES_DIR = path.join(__dirname, '..', '..', 'samples');
 const SAMPLES = ['chart.png', 'tone.wav'];
+/** Shown with its structured output when the configured analyzers (the bundled analyzers.json) have it. */
+const STRUCTURED_SAMPLE = { file: 'receipt.png', analyzer: 'receipts' };
 
 interface DemoFlags {
   verbose?: boolean;
@@ -78,12 +80,29 @@ export async function runDemo(env: Env, verbose: boolean, write: (text: string) 
       write,
       progress: false,
     });
+    let unfinished = summary.unfinished;
+    if (config.pipeline.analyzers?.byName.get(STRUCTURED_SAMPLE.analyzer)?.output !== undefined) {
+      write(
+        `Uploading ${STRUCTURED_SAMPLE.file} to ${inputContainer}/demo/ for the ${STRUCTURED_SAMPLE.analyzer} ` +
+          'analyzer (structured output, validated against its JSON Schema)...\n\n',
+      );
+      const structured = await runProcess(deps, {
+        container: inputContainer,
+        prefix: 'demo/',
+        concurrency: 1,
+        files: [path.join(SAMPLES_DIR, STRUCTURED_SAMPLE.file)],
+        write,
+        progress: false,
+        overrides: { analyzer: STRUCTURED_SAMPLE.analyzer },
+      });
+      unfinished += structured.unfinished;
+    }
     write(
       azurite === undefined
         ? `Documents are in the ${outputContainer} container.\n`
         : `Documents were in ${outputContainer} on the in-memory Azurite, which now shuts down.\n`,
     );
-    return summary.unfinished === 0 ? 0 : 1;
+    return unfinished === 0 ? 0 : 1;
   } finally {
     await emulator?.close();
     await azurite?.stop();

@@ -2,8 +2,8 @@ import type { ProcessBlobOutcome } from '../core/blob/processBlob';
 import { isRecord } from '../core/json/isRecord';
 
 /**
- * The block the Azure AI inference samples print for a completion (ASSISTANT, Model, Usage), or the error,
- * followed by where the document is.
+ * The block the Azure AI inference samples print for a completion (ASSISTANT, Model, Usage), with the analyzer
+ * and the structured output (indented JSON) when there are, or the error, followed by where the document is.
  */
 export function formatOutcome(source: string, outcome: ProcessBlobOutcome): string {
   const lines = [`== ${source}`];
@@ -18,8 +18,10 @@ export function formatOutcome(source: string, outcome: ProcessBlobOutcome): stri
   if (document.status === 'succeeded') {
     const usage = isRecord(document.usage) ? document.usage : {};
     const count = (key: string): string => (typeof usage[key] === 'number' ? String(usage[key]) : '?');
+    lines.push(`ASSISTANT: ${document.completion ?? '(no content)'}`);
+    if (document.analyzer !== undefined) lines.push(`Analyzer: ${document.analyzer}`);
+    if (document.output !== undefined) lines.push(`Output: ${JSON.stringify(document.output, null, 2)}`);
     lines.push(
-      `ASSISTANT: ${document.completion ?? '(no content)'}`,
       `Model: ${document.model ?? '(unknown)'}`,
       'Usage:',
       `  Prompt tokens: ${count('prompt_tokens')}`,

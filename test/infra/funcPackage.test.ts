@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ignore from 'ignore';
 import { builtCli } from '../support/builtCli';
@@ -55,7 +55,7 @@ describe('the deployment package (.funcignore)', () => {
     expect(names).toContain('dist/cli/main.js');
     for (const schema of readdirSync(path.join(ROOT, 'schemas')))
       expect(names).toContain(`schemas/${schema}`);
-    if (existsSync(path.join(ROOT, 'analyzers.json'))) expect(names).toContain('analyzers.json');
+    expect(names).toContain('analyzers.json');
 
     const total = [...files.values()].reduce((sum, size) => sum + size, 0);
     expect(total).toBeLessThan(MAX_PACKAGE_BYTES);
