@@ -14,7 +14,7 @@ const ajv = new Ajv2020({ strict: false });
 
 describe.each([
   ['multimodal', 'json_schema'],
-  ['gpt-4o-audio', 'the json_object fallback'],
+  ['gpt-4o-mini-audio', 'the json_object fallback'],
 ])('the bundled analyzers.json with the %s profile (%s)', (model) => {
   let harness: PipelineHarness;
   const responseFormats = new ResponseFormatSupport();

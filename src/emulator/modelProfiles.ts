@@ -82,6 +82,17 @@ export const MODEL_PROFILES: Readonly<Record<string, ModelProfile>> = {
     supportsJsonSchema: false,
     ...GPT_4O_RATES,
   },
+  /** The audio deployment `infra/` creates by default. */
+  'gpt-4o-mini-audio': {
+    name: 'gpt-4o-mini-audio',
+    model: 'gpt-4o-mini-audio-preview-2024-12-17',
+    provider: 'OpenAI',
+    acceptsImages: false,
+    acceptsAudio: true,
+    maxImagesPerTurn: 0,
+    supportsJsonSchema: false,
+    ...GPT_4O_RATES,
+  },
   'phi-4-multimodal': {
     name: 'phi-4-multimodal',
     model: 'Phi-4-multimodal-instruct-2025-02-26',

@@ -181,14 +181,15 @@ describe('emulator response_format json_schema', () => {
   });
 });
 
-describe.each(['phi-4-multimodal', 'llama-3.2-vision', 'gpt-4o-audio'])(
+describe.each(['phi-4-multimodal', 'llama-3.2-vision', 'gpt-4o-audio', 'gpt-4o-mini-audio'])(
   'profile %s without structured outputs',
   (model) => {
     it('answers json_schema with the OpenAI-shape 400 and json_object normally', async () => {
       const emulator = await startEmulator({ model });
       try {
-        const media =
-          model === 'gpt-4o-audio' ? audioPart('wav', wav({ seconds: 1 })) : imagePart('image/png', png);
+        const media = model.includes('audio')
+          ? audioPart('wav', wav({ seconds: 1 }))
+          : imagePart('image/png', png);
         const refused = await postRaw(
           emulator,
           { messages: [userMessage(media)], response_format: receiptFormat() },
