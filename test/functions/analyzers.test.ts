@@ -2,6 +2,7 @@ import { HttpRequest, HttpResponse } from '@azure/functions';
 import type { BatchView } from '../../src/core/batch/BatchView';
 import type { ItemMessage } from '../../src/core/batch/BatchMessage';
 import type * as CompletionsModule from '../../src/functions/completions';
+import type * as GetBatchModule from '../../src/functions/getBatch';
 import type * as PlanBatchModule from '../../src/functions/planBatch';
 import type * as PostBatchModule from '../../src/functions/postBatch';
 import type * as ProcessBatchItemModule from '../../src/functions/processBatchItem';
@@ -49,6 +50,7 @@ let queue: string;
 let blob: typeof ProcessMediaBlobModule;
 let http: typeof CompletionsModule;
 let post: typeof PostBatchModule;
+let get: typeof GetBatchModule;
 let plan: typeof PlanBatchModule;
 let item: typeof ProcessBatchItemModule;
 let png: Buffer;
@@ -63,6 +65,7 @@ beforeAll(async () => {
   blob = await import('../../src/functions/processMediaBlob');
   http = await import('../../src/functions/completions');
   post = await import('../../src/functions/postBatch');
+  get = await import('../../src/functions/getBatch');
   plan = await import('../../src/functions/planBatch');
   item = await import('../../src/functions/processBatchItem');
   png = await encodeImage('png', 24, 16);
@@ -291,6 +294,12 @@ describe('batches', () => {
       analyzer: 'receipts',
     });
     await runAll(id);
+    const status = await get.getBatch(
+      new HttpRequest({ method: 'GET', url: `https://app.example/api/batches/${id}`, params: { id } }),
+      harness.context('getBatch', {}),
+    );
+    expectValidOperationResponse('/batches/{id}', 'get', status.status ?? 200, status.jsonBody);
+    expect(status.jsonBody).toMatchObject({ id, analyzer: 'receipts' });
     for (const name of ['b1/1.png', 'b1/2.png']) {
       const document = (await harness.blobs.readJson(harness.output, `batches/${id}/items/${name}.json`))
         ?.value;

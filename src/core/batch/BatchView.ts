@@ -6,6 +6,8 @@ export interface BatchView {
   object: 'batch';
   status: BatchStatus;
   input: { container: string; prefix: string | null } | { manifest: string };
+  /** The analyzer the batch was created with, when it named one. */
+  analyzer?: string;
   output_container: string;
   /** Set once the batch is completed or cancelled. */
   output_file: string | null;

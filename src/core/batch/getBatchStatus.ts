@@ -26,6 +26,7 @@ export async function getBatchStatus(
       record.source.kind === 'container'
         ? { container: record.source.container, prefix: record.source.prefix ?? null }
         : { manifest: `${record.source.container}/${record.source.name}` },
+    ...(record.analyzer === undefined ? {} : { analyzer: record.analyzer }),
     output_container: record.outputContainer,
     output_file: finished ? batchPaths.results(record.id) : null,
     error_file: finished ? batchPaths.errors(record.id) : null,
