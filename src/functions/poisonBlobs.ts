@@ -1,7 +1,6 @@
 import { app, type InvocationContext } from '@azure/functions';
-import { InProgressError } from '../core/errors/InProgressError';
 import { isRecord } from '../core/json/isRecord';
-import { recordPoisonBlob } from '../core/blob/recordPoisonBlob';
+import { recordPoisonBlobOnceFree } from '../core/blob/recordPoisonBlobOnceFree';
 import { normalizeEtag } from './shared/normalizeEtag';
 import { appConfig, pipelineDeps } from './shared/runtime';
 
@@ -25,23 +24,14 @@ export async function poisonBlobs(message: unknown, context: InvocationContext):
     context.warn('poisonBlobs: message is not for processMediaBlob; ignored');
     return;
   }
-  const outcome = await recordPoisonBlob(deps, {
+  const outcome = await recordPoisonBlobOnceFree(deps, {
     container: entry.containerName,
     name: entry.blobName,
     etag: entry.etag,
     deliveries: POISON_BLOB_THRESHOLD,
     ...(deps.breaker?.lastFault === undefined ? {} : { lastFault: deps.breaker.lastFault }),
-  }).catch(heldElsewhere);
+  });
   context.log(`poisonBlobs: ${entry.blobName} → ${outcome}`);
-}
-
-/**
- * A live claim for the version: another delivery (a duplicate event, the CLI) is producing its outcome and
- * writes it, or fails into its own retries; the poison message is done.
- */
-function heldElsewhere(error: unknown): 'in_progress' {
-  if (error instanceof InProgressError) return 'in_progress';
-  throw error;
 }
 
 interface PoisonMessage {
