@@ -23,6 +23,7 @@ import type { OverheadArgs, OverheadResult } from './figures/overhead';
 import type { ThroughputArgs, ThroughputResult } from './figures/throughput';
 import { imageFigures } from './imageFigures';
 import { scaleOut, type ScaleOutFigure } from './scaleOut';
+import { storageFigures } from './storageFigures';
 import { median, round, summarize, type Summary } from './stats';
 import type { BenchRow } from './BenchRow';
 
@@ -323,6 +324,17 @@ async function main(): Promise<void> {
     });
     rows.push(...images.rows);
     Object.assign(results, images.results);
+
+    const storage = await storageFigures({
+      common,
+      endpoint: fastEndpoint,
+      put,
+      smallPng: small,
+      repeats: REPEATS,
+      log,
+    });
+    rows.push(...storage.rows);
+    Object.assign(results, storage.results);
 
     const machine = {
       cpus: os.cpus().length,
