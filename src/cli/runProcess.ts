@@ -93,6 +93,7 @@ export async function runProcess(deps: PipelineDeps, options: RunProcessOptions)
             name,
             ...(options.overrides === undefined ? {} : { overrides: options.overrides }),
           });
+          claims.settled(outcome.location);
           if (stopped()) return;
           count(summary, outcome);
           print(formatOutcome(source, outcome));

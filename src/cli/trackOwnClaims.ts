@@ -1,4 +1,5 @@
-import { CLAIMS_FOLDER } from '../core/outputs/claimBlobName';
+import { claimBlobName, CLAIMS_FOLDER } from '../core/outputs/claimBlobName';
+import type { OutputLocation } from '../core/outputs/OutputLocation';
 import type { BlobStore } from '../core/ports/BlobStore';
 
 export interface OwnClaims {
@@ -9,6 +10,11 @@ export interface OwnClaims {
    * new one afterwards; returns how many were deleted.
    */
   releaseAll(): Promise<number>;
+  /**
+   * Stops tracking the claim of an input whose run returned: its claim was released, or it stays beside the
+   * document it guards (see `processBlob`) and is not this run's to give back. Keeps a long run's memory flat.
+   */
+  settled(location: OutputLocation): void;
 }
 
 /**
@@ -51,6 +57,9 @@ export function trackOwnClaims(blobs: BlobStore): OwnClaims {
   };
   return {
     blobs: tracked,
+    settled(location) {
+      held.delete(key(location.container, claimBlobName(location.resultName)));
+    },
     async releaseAll() {
       closed = true;
       // A claim being written now is ours as soon as storage answers: wait for it, then release it too.
