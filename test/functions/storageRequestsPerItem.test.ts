@@ -1,4 +1,3 @@
-import { HttpRequest } from '@azure/functions';
 import { registerBatchCommand } from '../../src/cli/batchCommand';
 import { registerProcessCommand } from '../../src/cli/processCommand';
 import { MemoryWorkQueue } from '../../src/adapters/MemoryWorkQueue';
@@ -17,6 +16,7 @@ import {
 } from '../support/countingStorageProxy';
 import { functionsHarness, type FunctionsHarness } from '../support/functionsHarness';
 import { runCliCommand } from '../support/runCliCommand';
+import { saveRequest } from '../support/saveRequest';
 import { testConnectionString, uniqueName } from '../support/storage';
 import { deliverBlob } from '../support/deliverBlob';
 
@@ -123,18 +123,7 @@ describe('storage requests per item (pinned)', () => {
   });
 
   it('HTTP ?save=true', async () => {
-    const requests = await counted(() =>
-      completions(
-        new HttpRequest({
-          method: 'POST',
-          url: 'http://localhost:7071/api/completions?save=true&prompt=Describe.',
-          query: { save: 'true', prompt: 'Describe.' },
-          headers: { 'content-type': 'image/png' },
-          body: { bytes: png },
-        }),
-        harness.context('completions', {}),
-      ),
-    );
+    const requests = await counted(() => completions(saveRequest(png), harness.context('completions', {})));
     expect(requests).toEqual(['PUT blob']);
   });
 

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { BlobServiceClient } from '@azure/storage-blob';
-import { HttpRequest, InvocationContext } from '@azure/functions';
+import { InvocationContext } from '@azure/functions';
 import { Command } from 'commander';
 import sharp from 'sharp';
 import { AzureBlobStore } from '../../../src/adapters/AzureBlobStore';
@@ -16,6 +16,7 @@ import type * as ProcessCommandModule from '../../../src/cli/processCommand';
 import type * as CompletionsModule from '../../../src/functions/completions';
 import type * as ProcessMediaBlobModule from '../../../src/functions/processMediaBlob';
 import { startCountingStorageProxy, type StorageRequest } from '../../../test/support/countingStorageProxy';
+import { saveRequest } from '../../../test/support/saveRequest';
 import { childArgs, childMain } from '../child';
 
 export interface StorageRequestsArgs {
@@ -129,18 +130,7 @@ childMain(async (): Promise<StorageRequestsResult> => {
     () => cli(registerProcessCommand, 'process', ['--prefix', 'cli/', '--concurrency', '1']),
     true,
   );
-  const httpSave = await counted(() =>
-    completions(
-      new HttpRequest({
-        method: 'POST',
-        url: 'http://localhost:7071/api/completions?save=true&prompt=Describe.',
-        query: { save: 'true', prompt: 'Describe.' },
-        headers: { 'content-type': 'image/png' },
-        body: { bytes: png },
-      }),
-      context('completions', {}),
-    ),
-  );
+  const httpSave = await counted(() => completions(saveRequest(png), context('completions', {})));
   const names = Array.from({ length: 64 }, (_, n) => `batch/${String(n).padStart(2, '0')}.png`);
   await Promise.all(names.map((name) => upload(name, png)));
   const batch = await counted(() =>
