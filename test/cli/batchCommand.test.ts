@@ -4,6 +4,7 @@ import path from 'node:path';
 import { QueueServiceClient } from '@azure/storage-queue';
 import { registerBatchCommand } from '../../src/cli/batchCommand';
 import { encodeImage, wav } from '../core/media/fixtures';
+import { FLAT_SCHEMA } from '../fixtures/outputSchemas';
 import { captureStderr } from '../support/captureStderr';
 import { runCliCommand } from '../support/runCliCommand';
 import { functionsHarness, type FunctionsHarness } from '../support/functionsHarness';
@@ -78,6 +79,34 @@ describe('media-completions batch', () => {
     expect(downloaded.output).toContain(
       `${path.join(dir, 'results.jsonl')} (${Buffer.byteLength(results)} bytes)`,
     );
+  });
+
+  it('with --analyzer, writes and downloads outputs.jsonl and outputs.csv for a flat output schema', async () => {
+    const analyzers = {
+      analyzers: { reviews: { prompt: 'Review as JSON.', output: { name: 'review', schema: FLAT_SCHEMA } } },
+    };
+    const before = process.env.MEDIA_ANALYZERS;
+    process.env.MEDIA_ANALYZERS = JSON.stringify(analyzers);
+    try {
+      await harness.blobs.upload(harness.input, 'cli-out/a.png', await encodeImage('png', 12, 12));
+      await harness.blobs.upload(harness.input, 'cli-out/b.png', await encodeImage('png', 14, 10));
+      const { output, exitCode } = await runCli('--prefix', 'cli-out/', '--analyzer', 'reviews');
+      expect(exitCode).toBe(0);
+      const id = /^Batch (batch_[0-9a-f]{24})$/m.exec(output)?.[1] ?? '';
+      const dir = mkdtempSync(path.join(tmpdir(), 'mc-outputs-'));
+      expect((await runCli('results', id, '--out', dir)).exitCode).toBe(0);
+      const outputs = readFileSync(path.join(dir, 'outputs.jsonl'), 'utf8').trim().split('\n');
+      expect(outputs.map((line) => (JSON.parse(line) as { custom_id: string }).custom_id)).toEqual([
+        'cli-out/a.png',
+        'cli-out/b.png',
+      ]);
+      const csv = readFileSync(path.join(dir, 'outputs.csv'), 'utf8').trim().split('\n');
+      expect(csv[0]).toBe(Object.keys(FLAT_SCHEMA.properties).join(','));
+      expect(csv).toHaveLength(3);
+    } finally {
+      if (before === undefined) delete process.env.MEDIA_ANALYZERS;
+      else process.env.MEDIA_ANALYZERS = before;
+    }
   });
 
   it('warns and creates no batch when the prefix or the container holds nothing', async () => {
