@@ -39,7 +39,7 @@ function chartSvg(): string {
 }
 
 /** The receipt the `receipts` analyzer reads: merchant, date, currency, total and line items, in monospace. */
-export const RECEIPT = {
+const RECEIPT = {
   merchant: 'Harbour Café',
   address: '12 Quay Street, Galway',
   date: '2026-11-14',
@@ -82,7 +82,7 @@ function receiptSvg(): string {
 }
 
 /** What `call.wav` says: a short voicemail with a summary, action items and a sentiment to extract. */
-export const CALL_SCRIPT =
+const CALL_SCRIPT =
   'Hi, this is Dana from Northwind Logistics, calling about order forty-four seventy-one. ' +
   'The shipment is delayed until Thursday, sorry about that. ' +
   'Could you confirm the new delivery address by email today, and call me back tomorrow morning? Thanks!';
