@@ -3,8 +3,13 @@ import { isRecord } from '../json/isRecord';
 
 /**
  * One block of outputs.csv: a row per output (its `columns` in order; a missing value or `null` is an empty
- * cell, booleans `true` / `false`, anything else as JSON), preceded by the header row when `header` is set.
- * RFC 4180 quoting by csv-stringify; `\n` line ends. Empty text for no rows and no header.
+ * cell, numbers as numbers, booleans `true` / `false`, anything else as JSON), preceded by the header row when
+ * `header` is set. RFC 4180 quoting by csv-stringify; `\n` line ends. Empty text for no rows and no header.
+ *
+ * The cells are model text about untrusted media, and the file is made to be opened in a spreadsheet: a text
+ * cell starting with `=`, `+`, `-`, `@`, tab or CR (or their full-width forms) is prefixed with `'` so that it
+ * is not run as a formula (OWASP, CSV injection; csv-stringify's `escape_formulas`, which leaves numbers alone:
+ * `-12.5` stays a number).
  */
 export function outputCsvText(
   columns: readonly string[],
@@ -14,12 +19,13 @@ export function outputCsvText(
   const rows = outputs.map((output) =>
     columns.map((column) => (isRecord(output) ? cell(output[column]) : '')),
   );
-  return stringify(header ? [[...columns], ...rows] : rows);
+  return stringify(header ? [[...columns], ...rows] : rows, { escape_formulas: true });
 }
 
-function cell(value: unknown): string {
+/** Numbers stay numbers so that the formula escape, which looks at the value's type, keeps a leading `-`. */
+function cell(value: unknown): string | number {
   if (value === undefined || value === null) return '';
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'string' || typeof value === 'number') return value;
+  if (typeof value === 'boolean') return String(value);
   return JSON.stringify(value);
 }
