@@ -1,3 +1,4 @@
+import { strictSchemaProblem } from '../core/analyzers/strictSchemaProblem';
 import type { ModelProfile } from './modelProfiles';
 import type { JsonSchemaObject, ResponseFormat } from './ResponseFormat';
 import {
@@ -20,8 +21,9 @@ function isObject(value: unknown): value is Record<string, unknown> {
 /**
  * Reads `response_format` the way the service does: `json_schema` needs an api-version of 2024-08-01-preview or
  * later and a model with structured outputs (`profile.supportsJsonSchema`), a `name` of 1-64 letters, digits,
- * `_` or `-`, a schema object, and under `strict: true` a root object and, on every object,
- * `additionalProperties: false` with every property required; `json_object` needs the word "json" somewhere in
+ * `_` or `-`, a schema object, and under `strict: true` what strict structured outputs take (`strictSchemaProblem`:
+ * a root object, `additionalProperties: false` and every property required on every object, the supported
+ * keywords only, the size limits); `json_object` needs the word "json" somewhere in
  * the messages (`allText`). Throws the service's 400 ({@link ServiceResponseError}) for each refusal.
  */
 export function readResponseFormat(
@@ -66,51 +68,8 @@ export function readResponseFormat(
   return { type: 'json_schema', name: spec.name, schema: spec.schema, strict };
 }
 
-/** Strict mode's rules, checked on the root, every property, item, branch and definition. */
+/** Strict mode's rules: the app's own check (one list of rules), answered with the service's 400. */
 function checkStrictSchema(name: string, root: JsonSchemaObject): void {
-  const rootType = root.type;
-  if (rootType !== 'object') {
-    throw invalidResponseFormatSchema(
-      name,
-      [],
-      `schema must be a JSON Schema of 'type: "object"', got 'type: ${JSON.stringify(rootType ?? null)}'.`,
-    );
-  }
-  const visit = (schema: unknown, context: readonly string[]): void => {
-    if (!isObject(schema)) return;
-    const types = Array.isArray(schema.type) ? schema.type : [schema.type];
-    const properties = isObject(schema.properties) ? schema.properties : undefined;
-    if (types.includes('object') || properties !== undefined) {
-      if (schema.additionalProperties !== false) {
-        throw invalidResponseFormatSchema(
-          name,
-          context,
-          "'additionalProperties' is required to be supplied and to be false.",
-        );
-      }
-      const required = Array.isArray(schema.required) ? (schema.required as unknown[]) : [];
-      const missing = Object.keys(properties ?? {}).find((key) => !required.includes(key));
-      if (missing !== undefined) {
-        throw invalidResponseFormatSchema(
-          name,
-          context,
-          `'required' is required to be supplied and to be an array including every key in properties. Missing '${missing}'.`,
-        );
-      }
-    }
-    for (const [key, child] of Object.entries(properties ?? {}))
-      visit(child, [...context, 'properties', key]);
-    if (schema.items !== undefined) visit(schema.items, [...context, 'items']);
-    for (const keyword of ['anyOf', '$defs', 'definitions'] as const) {
-      const children: unknown = schema[keyword];
-      if (Array.isArray(children)) {
-        children.forEach((child, index) => {
-          visit(child, [...context, keyword, String(index)]);
-        });
-      } else if (isObject(children)) {
-        for (const [key, child] of Object.entries(children)) visit(child, [...context, keyword, key]);
-      }
-    }
-  };
-  visit(root, []);
+  const problem = strictSchemaProblem(root);
+  if (problem !== undefined) throw invalidResponseFormatSchema(name, problem.context, problem.problem);
 }

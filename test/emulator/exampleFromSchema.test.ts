@@ -87,11 +87,20 @@ describe('exampleFromSchema', () => {
   });
 
   it('fills every property in the schema’s order, with string fields describing the media', () => {
-    const value = example(RECEIPT_SCHEMA) as Record<string, unknown>;
+    // Formats strict mode refuses still shape the answer (a json_object fallback or a request without strict).
+    const dated = {
+      ...RECEIPT_SCHEMA,
+      properties: { ...RECEIPT_SCHEMA.properties, date: { type: 'string', format: 'date' } },
+    };
+    const withEmail = {
+      ...FLAT_SCHEMA,
+      properties: { ...FLAT_SCHEMA.properties, contact: { type: 'string', format: 'email' } },
+    };
+    const value = example(dated) as Record<string, unknown>;
     expect(Object.keys(value)).toEqual(['merchant', 'date', 'currency', 'total', 'line_items']);
     expect(value.merchant).toBe('merchant of image/png 320x200, 1234 bytes, sha256:ab12cd34');
     expect(value.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    const flat = example(FLAT_SCHEMA) as Record<string, unknown>;
+    const flat = example(withEmail) as Record<string, unknown>;
     expect(flat.contact).toBe('contact.ab12cd34@example.com');
     expect(flat.note).toEqual(expect.any(String));
   });

@@ -1,7 +1,12 @@
 import { HttpRequest, HttpResponse } from '@azure/functions';
 import type * as CompletionsModule from '../../src/functions/completions';
 import type * as ProcessMediaBlobModule from '../../src/functions/processMediaBlob';
-import { JSON_SCHEMA_NOT_SUPPORTED_BODY } from '../../src/emulator/serviceErrors';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  JSON_SCHEMA_NOT_SUPPORTED_BODY,
+  invalidResponseFormatSchema,
+} from '../../src/emulator/serviceErrors';
 import { encodeImage, wav } from '../core/media/fixtures';
 import { deliverBlob } from '../support/deliverBlob';
 import { expectValidErrorDocument, expectValidResultDocument } from '../support/documentSchemas';
@@ -17,7 +22,7 @@ const RECEIPT_SCHEMA = {
   type: 'object',
   properties: {
     merchant: { type: 'string' },
-    total: { type: 'number', minimum: 0 },
+    total: { type: 'number' },
     currency: { type: 'string', enum: ['EUR', 'USD'] },
   },
   required: ['merchant', 'total', 'currency'],
@@ -44,6 +49,21 @@ const RECEIPT = { merchant: 'Café Nord', total: 12.5, currency: 'EUR' };
 
 /** What a model without structured outputs answers to json_schema (Azure OpenAI's 400, `param` null). */
 const JSON_SCHEMA_REFUSED: RawAnswer = { status: 400, body: JSON_SCHEMA_NOT_SUPPORTED_BODY };
+/** What the service answers a schema its strict mode refuses, for a rule our own check does not know (yet). */
+const SCHEMA_REFUSED: RawAnswer = {
+  status: 400,
+  body: invalidResponseFormatSchema('receipt', ['properties', 'merchant'], "'x-rule' is not permitted.").body,
+};
+/** A schema ajv compiles but strict mode refuses: no `additionalProperties: false`, `total` not required. */
+const LOOSE_SCHEMA = {
+  type: 'object',
+  properties: { merchant: { type: 'string' }, total: { type: 'number' } },
+  required: ['merchant'],
+};
+const META_SCHEMA = 'https://json-schema.org/draft/2020-12/schema';
+const shipped = JSON.parse(readFileSync(path.join(__dirname, '../../analyzers.json'), 'utf8')) as {
+  analyzers: { receipts: { output: { name: string; schema: Record<string, unknown> } } };
+};
 
 function completion(content: string, finishReason = 'stop'): RawAnswer {
   return {
@@ -222,7 +242,7 @@ describe('POST /api/completions with an ad-hoc output', () => {
     name: 'colors',
     schema: {
       type: 'object',
-      properties: { colors: { type: 'array', items: { type: 'string' }, minItems: 1 } },
+      properties: { colors: { type: 'array', items: { type: 'string' } } },
       required: ['colors'],
       additionalProperties: false,
     },
@@ -252,6 +272,70 @@ describe('POST /api/completions with an ad-hoc output', () => {
     expect(server.requests).toHaveLength(0);
   });
 
+  it('answers 400 invalid_output_schema with the path for a schema strict mode refuses, without a model call', async () => {
+    answerWith(completion('{}'));
+    const answer = await post({
+      prompt: 'Extract.',
+      media: [{ data: png.toString('base64') }],
+      output: { name: 'receipt', schema: LOOSE_SCHEMA },
+    });
+    expect(answer).toMatchObject({ status: 400, body: { error: { code: 'invalid_output_schema' } } });
+    expect(JSON.stringify(answer.body)).toContain('$.output.schema.additionalProperties');
+    const oversized = { ...colors.schema, description: 'x'.repeat(16 * 1024) };
+    expect(
+      await post({
+        prompt: 'Which?',
+        media: [{ data: png.toString('base64') }],
+        output: { name: 'c', schema: oversized },
+      }),
+    ).toMatchObject({ status: 400, body: { error: { code: 'invalid_output_schema' } } });
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('answers 400 invalid_output_schema when the service refuses the schema after all, and keeps calling the model', async () => {
+    answerWith(SCHEMA_REFUSED, completion('{"colors": ["red"]}'));
+    const refused = await post({
+      prompt: 'Which colors?',
+      media: [{ data: png.toString('base64') }],
+      output: colors,
+    });
+    expect(refused).toMatchObject({ status: 400, body: { error: { code: 'invalid_output_schema' } } });
+    // The caller's fault: no breaker opened, the next request is answered.
+    const next = await post({
+      prompt: 'Which colors?',
+      media: [{ data: png.toString('base64') }],
+      output: colors,
+    });
+    expect(next).toMatchObject({ status: 200, body: { output: { colors: ['red'] } } });
+  });
+
+  it('takes the shipped receipts schema (9 levels of JSON in the request) as an ad-hoc output', async () => {
+    const receipt = { merchant: 'Café Nord', date: null, currency: 'EUR', total: 3, line_items: [] };
+    answerWith(completion(JSON.stringify(receipt)));
+    const answer = await post({
+      prompt: 'Extract the receipt.',
+      media: [{ data: png.toString('base64') }],
+      output: shipped.analyzers.receipts.output,
+    });
+    expect(answer).toMatchObject({ status: 200, body: { output: receipt } });
+  });
+
+  it('keeps one caller’s schema from touching another’s: the meta-schema cannot be replaced or removed', async () => {
+    const declared = (description: string) => ({
+      name: 'colors',
+      schema: { $schema: META_SCHEMA, description, ...colors.schema },
+    });
+    const media = [{ data: png.toString('base64') }];
+    answerWith(completion('{"colors": ["red"]}'));
+    expect((await post({ prompt: 'Which?', media, output: declared('before') })).status).toBe(200);
+    const hostile = { name: 'x', schema: { $id: META_SCHEMA, ...colors.schema } };
+    expect(await post({ prompt: 'Which?', media, output: hostile })).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_output_schema' } },
+    });
+    expect((await post({ prompt: 'Which?', media, output: declared('after') })).status).toBe(200);
+  });
+
   it('answers 502 output_invalid when the model never gives valid JSON', async () => {
     answerWith(completion('red and blue'));
     const answer = await post({
@@ -264,6 +348,28 @@ describe('POST /api/completions with an ad-hoc output', () => {
   });
 });
 
+describe('an analyzer schema the service refuses', () => {
+  it('is a configuration fault naming MEDIA_ANALYZERS: no document settles the input', async () => {
+    await jest.isolateModulesAsync(async () => {
+      // A fresh process (its own breaker), whose analyzer schema passes our check but not the service's.
+      const fresh = await import('../../src/functions/processMediaBlob');
+      answerWith(SCHEMA_REFUSED);
+      const failure = await deliverBlob(harness, fresh.processMediaBlob, 'receipts/refused.png', png).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(failure).toMatchObject({
+        code: 'output_schema_refused',
+        errorClass: 'configuration',
+        retryable: true,
+        message: expect.stringContaining('MEDIA_ANALYZERS') as unknown,
+      });
+      expect(await read('receipts/refused.png.error.json')).toBeUndefined();
+      expect(await read('receipts/refused.png.json')).toBeUndefined();
+    });
+  });
+});
+
 describe('the start', () => {
   it('fails with an error naming MEDIA_ANALYZERS and the JSON path of the problem', async () => {
     const saved = process.env.MEDIA_ANALYZERS;
@@ -272,6 +378,22 @@ describe('the start', () => {
       await jest.isolateModulesAsync(async () => {
         await expect(import('../../src/functions/processMediaBlob')).rejects.toThrow(
           'MEDIA_ANALYZERS $.analyzers.receipts.max_tokens must be >= 1',
+        );
+      });
+    } finally {
+      process.env.MEDIA_ANALYZERS = saved;
+    }
+  });
+
+  it('fails for a schema strict structured outputs refuse, naming MEDIA_ANALYZERS and the schema’s path', async () => {
+    const saved = process.env.MEDIA_ANALYZERS;
+    process.env.MEDIA_ANALYZERS = JSON.stringify({
+      analyzers: { receipts: { match: ['receipts/'], output: { name: 'receipt', schema: LOOSE_SCHEMA } } },
+    });
+    try {
+      await jest.isolateModulesAsync(async () => {
+        await expect(import('../../src/functions/processMediaBlob')).rejects.toThrow(
+          "MEDIA_ANALYZERS $.analyzers.receipts.output.schema.additionalProperties 'additionalProperties' is required",
         );
       });
     } finally {

@@ -129,7 +129,7 @@ describe('batch outputs.jsonl and outputs.csv', () => {
     expect(csv?.[0]).toBe('title,contact,seen_at,score,reviewed,note');
     expect(csv).toHaveLength(5); // header, three rows, the final line end
     const first = outputs[0]?.output as { contact: string; score: number; reviewed: boolean };
-    expect(csv?.[1]).toContain(`,${first.contact},`);
+    expect(csv?.[1]).toContain(`,"${first.contact}",`);
     expect(csv?.[1]).toMatch(new RegExp(`,${first.score},${String(first.reviewed)},`));
   });
 

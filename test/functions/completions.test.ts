@@ -359,7 +359,7 @@ describe('POST /api/completions: client errors', () => {
     [
       'JSON nested too deep',
       () => ({
-        body: { string: '[[[[[[[[[[[[]]]]]]]]]]]]' },
+        body: { string: `${'['.repeat(100_000)}${']'.repeat(100_000)}` },
         headers: { 'content-type': 'application/json' },
       }),
       400,

@@ -1,6 +1,9 @@
 import Ajv2020, { type ErrorObject } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { MediaCompletionsError } from '../errors/MediaCompletionsError';
+import { jsonPath } from '../json/jsonPath';
+import { linearRegExp } from './linearRegExp';
+import { strictSchemaProblem } from './strictSchemaProblem';
 
 /** What a value's validation found: nothing, or ajv's first errors as `"<JSON pointer> <message>"`. */
 export type OutputCheck = (value: unknown) => string[] | undefined;
@@ -11,14 +14,18 @@ const MAX_ERRORS = 5;
 const MAX_CACHED = 256;
 
 // Lax on unknown keywords (models' schema dialects add some); the meta-schema still refuses malformed ones.
-const ajv = new Ajv2020({ allErrors: true, strict: false });
+// Patterns run in linear time (see linearRegExp).
+const ajv = new Ajv2020({ allErrors: true, strict: false, code: { regExp: linearRegExp } });
 addFormats(ajv);
 const compiled = new Map<string, OutputCheck>();
 
 /**
  * The check for one output schema, compiled once per process per distinct schema (JSON text) and kept in a
- * bounded cache. Throws MediaCompletionsError `invalid_output_schema` (not retryable) when ajv cannot compile
- * it (not a JSON Schema 2020-12 object, or an unresolvable `$ref`), with ajv's message.
+ * bounded cache (at most 256). Throws MediaCompletionsError `invalid_output_schema` (not retryable) when strict
+ * structured outputs refuse the schema (see strictSchemaProblem: this also keeps every `$id` and remote `$ref`
+ * out of the process's one ajv, so no schema can replace or remove one another relies on, the meta-schema
+ * included) or when ajv cannot compile it (not a JSON Schema 2020-12 object, an unresolvable `$ref`), with the
+ * JSON path inside the schema (`$.required`) or ajv's message.
  */
 export function outputValidator(schema: unknown): OutputCheck {
   const key = JSON.stringify(schema);
@@ -26,6 +33,13 @@ export function outputValidator(schema: unknown): OutputCheck {
   if (cached !== undefined) return cached;
   if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
     throw new MediaCompletionsError('invalid_output_schema', 'The output schema must be a JSON object.');
+  }
+  const strict = strictSchemaProblem(schema);
+  if (strict !== undefined) {
+    throw new MediaCompletionsError(
+      'invalid_output_schema',
+      `The output schema breaks strict structured outputs at ${jsonPath([...strict.context, strict.keyword])}: ${strict.problem}`,
+    );
   }
   let validate: ReturnType<typeof ajv.compile>;
   try {
@@ -36,7 +50,8 @@ export function outputValidator(schema: unknown): OutputCheck {
       `The output schema is not a usable JSON Schema: ${error instanceof Error ? error.message.slice(0, 300) : 'unknown error'}.`,
     );
   } finally {
-    // Our cache holds what is needed; ajv's own would keep every ad-hoc schema forever.
+    // Our cache holds what is needed; ajv's own would keep every ad-hoc schema forever. Without an `$id`
+    // (refused above) this removes that schema's entry and nothing else.
     ajv.removeSchema(schema);
   }
   const check: OutputCheck = (value) =>

@@ -3,6 +3,8 @@ import { isMediaCompletionsError } from '../errors/MediaCompletionsError';
 import type { Analyzer } from './Analyzer';
 import type { Analyzers } from './Analyzers';
 import { outputValidator } from './outputValidator';
+import { strictSchemaProblem } from './strictSchemaProblem';
+import { jsonPath } from '../json/jsonPath';
 
 /** The analyzers (`undefined` when none are defined), or the first problem with the JSON path it is at. */
 export type ParsedAnalyzers =
@@ -24,11 +26,20 @@ export function parseAnalyzers(value: unknown, schema: Readonly<Record<string, u
   const byName = new Map<string, Analyzer>();
   for (const [name, definition] of Object.entries(value.analyzers)) {
     if (definition.output !== undefined) {
+      const at = ['analyzers', name, 'output', 'schema'];
+      const strict = strictSchemaProblem(definition.output.schema);
+      if (strict !== undefined) {
+        return {
+          ok: false,
+          path: jsonPath([...at, ...strict.context, strict.keyword]),
+          problem: strict.problem,
+        };
+      }
       try {
         outputValidator(definition.output.schema);
       } catch (error) {
         if (!isMediaCompletionsError(error)) throw error;
-        return { ok: false, path: jsonPath(['analyzers', name, 'output', 'schema']), problem: error.message };
+        return { ok: false, path: jsonPath(at), problem: error.message };
       }
     }
     byName.set(name, { ...definition, name, match: definition.match ?? [] });
@@ -76,17 +87,4 @@ function problemOf(error: ErrorObject): { ok: false; path: string; problem: stri
   }
   const allowed = Array.isArray(params.allowedValues) ? ` (${params.allowedValues.join(', ')})` : '';
   return { ok: false, path: jsonPath(segments), problem: `${error.message ?? 'is not valid'}${allowed}` };
-}
-
-/** `$.analyzers.receipts.match[0]`; names that are not identifiers are quoted: `$.analyzers["a-b"]`. */
-function jsonPath(segments: readonly string[]): string {
-  return segments.reduce(
-    (path, segment) =>
-      /^\d+$/.test(segment)
-        ? `${path}[${segment}]`
-        : /^[A-Za-z_$][\w$]*$/.test(segment)
-          ? `${path}.${segment}`
-          : `${path}[${JSON.stringify(segment)}]`,
-    '$',
-  );
 }

@@ -97,6 +97,7 @@ export async function prepareCompletion(
         summary,
       ),
       ...(output === undefined ? {} : { output }),
+      ...(input.output === undefined ? {} : { adHocOutput: true }),
     },
   };
 }

@@ -102,6 +102,7 @@ export const ERROR_CODES = {
   api_version_not_supported: configuration,
   unsupported_parameter: configuration,
   media_not_supported_by_model: configuration,
+  output_schema_refused: configuration,
   credential_unavailable: configuration,
   invalid_config: configuration,
 } as const satisfies Record<string, ErrorCodeInfo>;

@@ -2,6 +2,8 @@ import Busboy from '@fastify/busboy';
 import { authorizeBlobReference } from '../access/authorizeBlobReference';
 import type { AnalyzerOutput } from '../analyzers/Analyzer';
 import { outputValidator } from '../analyzers/outputValidator';
+import { strictSchemaProblem } from '../analyzers/strictSchemaProblem';
+import { jsonPath } from '../json/jsonPath';
 import { codePointLength } from '../completion/codePointLength';
 import type { CompletionOverrides } from '../completion/CompletionOverrides';
 import { isRecord } from '../json/isRecord';
@@ -16,13 +18,16 @@ import type { RequestMedia } from './RequestMedia';
 /** Room for the prompt, the other fields and the multipart or JSON framing, on top of the media. */
 const FRAMING_BYTES = 1024 * 1024;
 /**
- * `{ "media": [ { ... } ] }` is three levels deep; anything much deeper is not a request of ours. An ad-hoc
- * output schema fits with an array of objects of scalars (`output.schema.properties.items.items.properties.x`
- * is level 8); deeper ones belong in an analyzer (or use `$defs`).
+ * `{ "media": [ { ... } ] }` is three levels deep; an ad-hoc output schema adds its own: strict structured outputs
+ * allow 5 levels of objects, each two JSON levels (`properties`, the property), plus arrays (`items`) and `anyOf`
+ * between them (the shipped receipts schema needs 9). Bounded all the same: a depth bomb is refused before parsing.
  */
-const MAX_JSON_DEPTH = 8;
-/** An ad-hoc output schema, as JSON text: room for dozens of described fields. */
-const MAX_OUTPUT_SCHEMA_CHARS = 64 * 1024;
+const MAX_JSON_DEPTH = 32;
+/**
+ * An ad-hoc output schema, as JSON text: room for the 100 described properties strict mode allows. Compiling one
+ * is synchronous (about 0.7-1.4 s for a 62 KiB schema); each distinct schema is compiled once per process.
+ */
+const MAX_OUTPUT_SCHEMA_CHARS = 16 * 1024;
 const OUTPUT_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 const MAX_URL_CHARS = 8192;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -224,6 +229,11 @@ function adHocOutput(value: unknown): AnalyzerOutput {
   const size = JSON.stringify(schema).length;
   if (size > MAX_OUTPUT_SCHEMA_CHARS) {
     throw refuse(`has a schema of ${size} characters; the limit is ${MAX_OUTPUT_SCHEMA_CHARS}`);
+  }
+  const strict = strictSchemaProblem(schema);
+  if (strict !== undefined) {
+    const path = jsonPath(['output', 'schema', ...strict.context, strict.keyword]);
+    throw httpError('invalid_output_schema', `${path}: ${strict.problem} (strict structured outputs)`);
   }
   outputValidator(schema);
   return { name, schema };

@@ -26,6 +26,11 @@ export interface ChatRequest {
   apiVersion: string;
   /** A structured output: sent as `response_format` (see ModelCallOptions.responseFormat). */
   output?: AnalyzerOutput;
+  /**
+   * True when `output` came with the request (an HTTP ad-hoc schema), not from an analyzer: a schema the service
+   * refuses is then the caller's fault (400 `invalid_output_schema`), not the configuration's.
+   */
+  adHocOutput?: boolean;
 }
 
 export interface ModelCallOptions {

@@ -1,4 +1,4 @@
-import { isMediaCompletionsError, type MediaCompletionsError } from '../errors/MediaCompletionsError';
+import { isMediaCompletionsError, MediaCompletionsError } from '../errors/MediaCompletionsError';
 import { ModelCallError } from '../errors/ModelCallError';
 import type { RetrySettings } from '../completion/PipelineSettings';
 import type { Clock } from '../ports/Clock';
@@ -6,6 +6,7 @@ import type { Logger } from '../ports/Logger';
 import type { ChatRequest, ModelCallOptions, ModelGateway, ModelResponse } from '../ports/ModelGateway';
 import type { ModelCircuitBreaker } from './ModelCircuitBreaker';
 import { modelErrorFromResponse, readErrorBody } from './modelErrorFromResponse';
+import { sanitizeServiceMessage } from './sanitizeServiceMessage';
 import { backoffDelayMs, rateLimitResetMs, serverRetryDelayMs } from './retryDelay';
 import type { ResponseFormatSupport } from './ResponseFormatSupport';
 import type { TokenLimitParameter } from './TokenLimitParameter';
@@ -47,19 +48,21 @@ export function callModelWithRetry(
     deps,
     settings,
     (options) => deps.model.complete(request, options),
-    request.output === undefined ? undefined : { model: request.model },
+    request.output === undefined ? undefined : { model: request.model, adHoc: request.adHocOutput === true },
   );
 }
 
 /**
  * The retry policy around any one-attempt call (a plain or a streamed completion). `structured` is set for a
- * request with a structured output: it goes with the response format the process has learnt for its model.
+ * request with a structured output: it goes with the response format the process has learnt for its model, and
+ * a schema the service refuses is the configuration's fault (`output_schema_refused`) unless the request brought
+ * it (`adHoc`: then 400 `invalid_output_schema`, the caller's, which neither opens the breaker nor names a setting).
  */
 export async function retryModelCall<R extends ModelResponse>(
   deps: Omit<CallModelDeps, 'model'>,
   settings: RetrySettings,
   send: (options: ModelCallOptions) => Promise<R>,
-  structured?: { model: string | undefined },
+  structured?: { model: string | undefined; adHoc?: boolean },
 ): Promise<ModelCallSuccess<R>> {
   const { clock, logger } = deps;
   const random = deps.random ?? Math.random;
@@ -111,6 +114,13 @@ export async function retryModelCall<R extends ModelResponse>(
         continue;
       }
       failure = modelErrorFromResponse(response);
+      if (failure.code === 'output_schema_refused' && structured?.adHoc === true) {
+        const said = readErrorBody(response.body).message ?? 'no reason given';
+        failure = new MediaCompletionsError(
+          'invalid_output_schema',
+          `The model service refused the output schema: ${sanitizeServiceMessage(said)}`,
+        );
+      }
       serverDelay =
         serverRetryDelayMs(response.headers, clock.now()) ??
         (response.status === 429 ? rateLimitResetMs(response.headers) : undefined);

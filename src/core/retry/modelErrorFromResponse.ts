@@ -27,6 +27,8 @@ interface Rule extends Classification {
 const API_VERSION = /api[- ]?versions?/i;
 /** "API version not supported", "Model … is enabled only for api versions 2024-12-01-preview and later". */
 const NOT_SUPPORTED = /not supported|unsupported|invalid|does not exist|enabled only for/i;
+/** Azure OpenAI's 400 for a `json_schema` strict mode refuses: "Invalid schema for response_format '<name>': …". */
+const INVALID_SCHEMA = /invalid schema for response_format/i;
 /** How a model says it does not take a media kind at all (not that one file is bad). */
 const MEDIA_NOT_ACCEPTED =
   /does not (accept|support) (image|audio)|image_url is only supported by certain models|audio input is not supported/i;
@@ -95,6 +97,16 @@ const RULES: readonly Rule[] = [
     fix:
       'The model does not accept this kind of media: route it to a deployment that does (AZURE_INFERENCE_MODEL, ' +
       'MEDIA_ALLOWED_MODELS)',
+  },
+  {
+    // A schema strict mode refuses: the same for every input the analyzer takes (an ad-hoc schema of an HTTP
+    // request is the caller's instead: see retryModelCall).
+    applies: (s, d) => s === 400 && INVALID_SCHEMA.test(d.message ?? ''),
+    errorClass: 'configuration',
+    code: 'output_schema_refused',
+    fix:
+      "The model service refused an analyzer's output schema: fix its output.schema in MEDIA_ANALYZERS " +
+      '(or the file MEDIA_ANALYZERS_FILE names, analyzers.json by default)',
   },
   { applies: (s) => s === 413, errorClass: 'input', code: 'request_too_large' },
   { applies: (s) => s === 415, errorClass: 'input', code: 'unsupported_media_type' },

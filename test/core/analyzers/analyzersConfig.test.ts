@@ -118,8 +118,21 @@ describe('MEDIA_ANALYZERS', () => {
       'MEDIA_ANALYZERS $.default names "describe", which is not an analyzer',
     ],
     [
-      '{"analyzers": {"r": {"output": {"name": "r", "schema": {"type": "thing"}}}}}',
+      '{"analyzers": {"r": {"output": {"name": "r", "schema": {"type": "object", "properties": {"x": {"$ref": "#/$defs/x"}}, "required": ["x"], "additionalProperties": false}}}}}',
       'MEDIA_ANALYZERS $.analyzers.r.output.schema The output schema is not a usable JSON Schema',
+    ],
+    // What strict structured outputs refuse would otherwise pass here and fail at the service, for every input.
+    [
+      '{"analyzers": {"receipts": {"output": {"name": "r", "schema": {"type": "object", "properties": {"merchant": {"type": "string"}, "total": {"type": "number"}}, "required": ["merchant"], "additionalProperties": false}}}}}',
+      "MEDIA_ANALYZERS $.analyzers.receipts.output.schema.required 'required' is required to be supplied and to be an array including every key in properties. Missing 'total'.",
+    ],
+    [
+      '{"analyzers": {"r": {"output": {"name": "r", "schema": {"type": "object", "properties": {"a": {"type": "array", "items": {"type": "object", "properties": {}}}}, "required": ["a"], "additionalProperties": false}}}}}',
+      "MEDIA_ANALYZERS $.analyzers.r.output.schema.properties.a.items.additionalProperties 'additionalProperties' is required to be supplied and to be false.",
+    ],
+    [
+      '{"analyzers": {"r": {"output": {"name": "r", "schema": {"type": "object", "properties": {"code": {"type": "string", "pattern": "^(a+)+$"}}, "required": ["code"], "additionalProperties": false}}}}}',
+      "MEDIA_ANALYZERS $.analyzers.r.output.schema.properties.code.pattern 'pattern' is not permitted.",
     ],
     ['{"analyzers": [', 'MEDIA_ANALYZERS must be JSON'],
   ])('refuses %s, naming the setting and the JSON path', (json, expected) => {

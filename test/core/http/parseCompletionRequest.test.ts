@@ -64,8 +64,15 @@ describe('parseCompletionRequest (JSON)', () => {
       stream: false,
     });
     await expect(
-      parseCompletionRequest(jsonRequest(`{"prompt": "x", "media": [[[[[[[[[]]]]]]]]]}`), pipeline, HTTP),
-    ).rejects.toMatchObject({ code: 'invalid_json' });
+      parseCompletionRequest(
+        jsonRequest(`{"prompt": "x", "media": ${'['.repeat(32)}${']'.repeat(32)}}`),
+        pipeline,
+        HTTP,
+      ),
+    ).rejects.toMatchObject({
+      code: 'invalid_json',
+      message: expect.stringContaining('deeper than 32') as unknown,
+    });
   });
 
   it('names the offending item and never quotes the body in its messages', async () => {
