@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { InvocationContext } from '@azure/functions';
 import { BlobServiceClient } from '@azure/storage-blob';
+import { QueueServiceClient } from '@azure/storage-queue';
 import pLimit from 'p-limit';
 import { AzureBlobStore } from '../../src/adapters/AzureBlobStore';
 import { startAzurite, type RunningAzurite } from '../../src/cli/startAzurite';
@@ -58,6 +59,8 @@ export interface SoakReport {
   failedDeliveries: number;
   duplicateDeliveries: number;
   poisoned: number;
+  /** Poison messages put back behind a live claim, delivered again from the poison queue when visible. */
+  poisonPutBacks: number;
   azuriteRestarts: number;
   /** Input blobs Azurite lost when it was killed (its metadata is saved every 5 s), uploaded again. */
   reuploaded: number;
@@ -185,7 +188,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       MEDIA_RETRY_BUDGET_MS: '10000',
     });
     const { processMediaBlob } = await import('../../src/functions/processMediaBlob');
-    const { poisonBlobs } = await import('../../src/functions/poisonBlobs');
+    const { poisonBlobs, BLOB_POISON_QUEUE } = await import('../../src/functions/poisonBlobs');
     const blobs = new AzureBlobStore(BlobServiceClient.fromConnectionString(azurite.connectionString));
     await blobs.createContainerIfNotExists(input);
     await blobs.createContainerIfNotExists(output);
@@ -203,6 +206,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       failedDeliveries: 0,
       duplicateDeliveries: 0,
       poisoned: 0,
+      poisonPutBacks: 0,
       reuploaded: 0,
     };
     /** When each input's host work last finished. */
@@ -267,6 +271,60 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       }
       throw new Error(`The poison handler failed ${HOST_TRIES} times for ${item.name}.`);
     };
+
+    /**
+     * The host's queue trigger on the poison queue, for the messages the poison handler put back behind a live
+     * claim: each is delivered when it becomes visible (a failed delivery comes back after 5 s).
+     */
+    const poisonQueue = QueueServiceClient.fromConnectionString(azurite.connectionString).getQueueClient(
+      BLOB_POISON_QUEUE,
+    );
+    let draining = true;
+    let handling = 0;
+    const drainPoisonQueue = async (): Promise<void> => {
+      while (draining) {
+        try {
+          const { receivedMessageItems } = await poisonQueue.receiveMessages({
+            numberOfMessages: 16,
+            visibilityTimeout: 5,
+          });
+          handling += receivedMessageItems.length;
+          for (const item of receivedMessageItems) {
+            const text = Buffer.from(item.messageText, 'base64').toString('utf8');
+            try {
+              await poisonBlobs(text, context('poison', undefined));
+              counters.poisonPutBacks += 1;
+              await poisonQueue.deleteMessage(item.messageId, item.popReceipt);
+            } catch {
+              // Left invisible: delivered again after its visibility timeout, as the host does.
+            } finally {
+              handling -= 1;
+            }
+          }
+          if (receivedMessageItems.length > 0) continue;
+        } catch {
+          // Azurite is restarting.
+        }
+        await sleep(500);
+      }
+    };
+    /** Until every put-back message was delivered (they wait for their claim to lapse: up to a claim's life). */
+    const poisonQueueEmpty = async (): Promise<void> => {
+      log('waiting for the put-back poison messages');
+      for (;;) {
+        try {
+          const { approximateMessagesCount } = await poisonQueue.getProperties();
+          if (approximateMessagesCount === 0 && handling === 0) return;
+        } catch {
+          // Azurite is restarting.
+        }
+        await sleep(500);
+      }
+    };
+    const poisonDrain = (async () => {
+      await poisonQueue.createIfNotExists();
+      await drainPoisonQueue();
+    })();
 
     const batchPhase = async (count: number): Promise<SoakReport['batch']> => {
       const items = makeInputs(count).map((item) => ({ ...item, name: `batch/${item.name}` }));
@@ -336,6 +394,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         settledAt.set(item.name, Date.now());
       }
     }
+    await poisonQueueEmpty();
     let unexplainedMissing = 0;
     for (const item of inputs) {
       if ((await documentsOf(item.name)).length > 0) continue;
@@ -352,6 +411,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         }),
       ),
     );
+
+    await poisonQueueEmpty();
+    draining = false;
+    await poisonDrain;
 
     const stats = emulator.stats();
     const batch = await batchPhase(Math.max(10, Math.ceil(inputs.length / 5)));
