@@ -127,6 +127,8 @@ module storage 'modules/storage.bicep' = {
       'webjobs-blobtrigger-poison'
     ]
     deadLetterContainerName: deadLetterContainerName
+    // The output claims (src/core/outputs/claimBlobName.ts): kept after success, deleted by storage a day later.
+    expiringPrefixes: ['${outputContainerName}/claims/']
     appIdentityName: identityName
     userPrincipalId: principalId
     userPrincipalType: principalType

@@ -10,6 +10,9 @@ param containerNames string[]
 @description('Queues to create.')
 param queueNames string[]
 
+@description('Blob prefixes (`<container>/<folder>/`) whose blobs are deleted a day after their last modification: the output claims, which the app never deletes.')
+param expiringPrefixes string[] = []
+
 @description('Container that Event Grid dead-letters undeliverable events into.')
 param deadLetterContainerName string
 
@@ -72,6 +75,35 @@ resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2
     properties: { publicAccess: 'None' }
   }
 ]
+
+// A claim outlives its document on purpose (a late delivery must find it live), and deleting it after success
+// would cost a request per input; storage deletes it instead, long after any claim has lapsed.
+resource claimsLifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05-01' = if (!empty(expiringPrefixes)) {
+  parent: storage
+  name: 'default'
+  properties: {
+    policy: {
+      rules: [
+        {
+          name: 'delete-expired-claims'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: {
+              blobTypes: ['blockBlob']
+              prefixMatch: expiringPrefixes
+            }
+            actions: {
+              baseBlob: {
+                delete: { daysAfterModificationGreaterThan: 1 }
+              }
+            }
+          }
+        }
+      ]
+    }
+  }
+}
 
 resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-05-01' = {
   parent: storage

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ArmTemplate, LocatedResource } from './armTemplate';
 import { allResources, inlineVariables, moduleParameter, moduleTemplate } from './armTemplate';
+import { CLAIMS_FOLDER } from '../../src/core/outputs/claimBlobName';
 import { BICEP_TIMEOUT_MS, compileBicep, infraDir, describeWithBicep } from './bicep';
 
 const ROLE = {
@@ -92,6 +93,29 @@ describeWithBicep('main.bicep storage', () => {
       'webjobs-blobtrigger-poison',
     ]);
     expect(defaultOf('batchQueueName')).toBe('media-batch');
+  });
+
+  it('deletes the output claims a day after their last modification, and nothing else', () => {
+    expect(moduleParameter(main, 'storage', 'expiringPrefixes')).toEqual([
+      `[format('{0}/${CLAIMS_FOLDER}/', parameters('outputContainerName'))]`,
+    ]);
+    const policy = only('Microsoft.Storage/storageAccounts/managementPolicies');
+    expect(policy.module).toBe('storage');
+    expect(policy.resource.properties).toEqual({
+      policy: {
+        rules: [
+          {
+            name: 'delete-expired-claims',
+            enabled: true,
+            type: 'Lifecycle',
+            definition: {
+              filters: { blobTypes: ['blockBlob'], prefixMatch: "[parameters('expiringPrefixes')]" },
+              actions: { baseBlob: { delete: { daysAfterModificationGreaterThan: 1 } } },
+            },
+          },
+        ],
+      },
+    });
   });
 });
 
