@@ -124,6 +124,8 @@ module storage 'modules/storage.bicep' = {
       '${batchQueueName}-poison'
       '${batchQueueName}-plan'
       '${batchQueueName}-finalize'
+      '${batchQueueName}-plan-poison'
+      '${batchQueueName}-finalize-poison'
       'webjobs-blobtrigger-poison'
     ]
     deadLetterContainerName: deadLetterContainerName

@@ -9,11 +9,13 @@ export async function batchQueueBindings(config: AppConfig): Promise<QueueBindin
   console.warn = (...args: unknown[]): void => {
     if (!String(args[0]).includes('"@azure/functions" package')) warn(...args);
   };
-  const [items, plan, finalize, poison] = await Promise.all([
+  const [items, plan, finalize, poison, planPoison, finalizePoison] = await Promise.all([
     import('../functions/processBatchItem'),
     import('../functions/planBatch'),
     import('../functions/finalizeBatch'),
     import('../functions/batchPoison'),
+    import('../functions/planBatchPoison'),
+    import('../functions/finalizeBatchPoison'),
   ]).finally(() => {
     console.warn = warn;
   });
@@ -23,5 +25,11 @@ export async function batchQueueBindings(config: AppConfig): Promise<QueueBindin
     { queue: queues.item, functionName: 'processBatchItem', handler: items.processBatchItem },
     { queue: queues.poison, functionName: 'batchPoison', handler: poison.batchPoison },
     { queue: queues.finalize, functionName: 'finalizeBatch', handler: finalize.finalizeBatch },
+    { queue: queues.planPoison, functionName: 'planBatchPoison', handler: planPoison.planBatchPoison },
+    {
+      queue: queues.finalizePoison,
+      functionName: 'finalizeBatchPoison',
+      handler: finalizePoison.finalizeBatchPoison,
+    },
   ];
 }

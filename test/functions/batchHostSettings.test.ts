@@ -27,6 +27,8 @@ describe('batch queue settings', () => {
         plan: 'media-batch-plan',
         finalize: 'media-batch-finalize',
         poison: 'media-batch-poison',
+        planPoison: 'media-batch-plan-poison',
+        finalizePoison: 'media-batch-finalize-poison',
       },
       planPageSize: 1000,
       counterShards: 16,

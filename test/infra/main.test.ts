@@ -84,12 +84,14 @@ describeWithBicep('main.bicep storage', () => {
     expect(containers.resource.properties).toEqual({ publicAccess: 'None' });
   });
 
-  it('creates the batch queues (items, poison, plan, finalize) and the blob-trigger poison queue', () => {
+  it('creates the batch queues (items, poison, plan, finalize, their poison) and the blob-trigger poison queue', () => {
     expect(moduleParameter(main, 'storage', 'queueNames')).toEqual([
       "[parameters('batchQueueName')]",
       "[format('{0}-poison', parameters('batchQueueName'))]",
       "[format('{0}-plan', parameters('batchQueueName'))]",
       "[format('{0}-finalize', parameters('batchQueueName'))]",
+      "[format('{0}-plan-poison', parameters('batchQueueName'))]",
+      "[format('{0}-finalize-poison', parameters('batchQueueName'))]",
       'webjobs-blobtrigger-poison',
     ]);
     expect(defaultOf('batchQueueName')).toBe('media-batch');

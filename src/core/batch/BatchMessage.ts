@@ -10,6 +10,8 @@ export interface PlanMessage {
   /** The index of the page's first item. */
   index: number;
   cursor?: string;
+  /** Times this step came back from its poison queue (`requeuePoisonedBatchStep`); absent: never. */
+  requeues?: number;
 }
 
 /** One input of the batch. `index` is dense from 0 and picks the item's bit in a counter shard. */
@@ -42,6 +44,8 @@ export interface FinalizeMessage {
   /** Pages that staged an outputs.jsonl / outputs.csv block (absent in messages from before structured outputs). */
   outputPages?: number[];
   csvPages?: number[];
+  /** Times this step came back from its poison queue (`requeuePoisonedBatchStep`); absent: never. */
+  requeues?: number;
 }
 
 export type BatchMessage = PlanMessage | ItemMessage | FinalizeMessage;
@@ -71,11 +75,12 @@ export function parseBatchMessage<T extends BatchMessage['type']>(
 function wellFormed(value: Record<string, unknown>): boolean {
   const integer = (key: string): boolean => Number.isSafeInteger(value[key]) && (value[key] as number) >= 0;
   const optionalString = (key: string): boolean => value[key] === undefined || typeof value[key] === 'string';
+  const requeues = value.requeues === undefined || integer('requeues');
   const pages = (key: string): boolean =>
     Array.isArray(value[key]) && (value[key] as unknown[]).every((page) => Number.isSafeInteger(page));
   switch (value.type) {
     case 'plan':
-      return integer('page') && integer('index') && optionalString('cursor');
+      return integer('page') && integer('index') && optionalString('cursor') && requeues;
     case 'item':
       return (
         integer('index') &&
@@ -98,7 +103,8 @@ function wellFormed(value: Record<string, unknown>): boolean {
         pages('resultPages') &&
         pages('errorPages') &&
         (value.outputPages === undefined || pages('outputPages')) &&
-        (value.csvPages === undefined || pages('csvPages'))
+        (value.csvPages === undefined || pages('csvPages')) &&
+        requeues
       );
     default:
       return false;

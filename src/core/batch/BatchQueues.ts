@@ -8,4 +8,7 @@ export interface BatchQueues {
   finalize: string;
   /** `<item>-poison`: where the host moves an item message after `maxDequeueCount` deliveries. */
   poison: string;
+  /** `<item>-plan-poison` and `<item>-finalize-poison`: the same for planner and finalizer messages. */
+  planPoison: string;
+  finalizePoison: string;
 }

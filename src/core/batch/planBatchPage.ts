@@ -8,6 +8,7 @@ import type { ItemMessage, PlanMessage } from './BatchMessage';
 import type { BatchRecord } from './BatchRecord';
 import { readBatchRecord, updateBatchRecord } from './batchRecordStore';
 import { checkBatchCompletion } from './checkBatchCompletion';
+import { failBatch } from './failBatch';
 
 /** Bytes of manifest read per page: enough for `planPageSize` lines of ordinary length. */
 const MANIFEST_CHUNK = 4 * 1024 * 1024;
@@ -41,6 +42,7 @@ export async function planBatchPage(deps: BatchDeps, message: PlanMessage): Prom
   } catch (error) {
     if (!isMediaCompletionsError(error) || error.retryable) throw error;
     await failBatch(deps, record.id, error);
+    deps.logger.warn('Batch failed during planning', { batchId: record.id, code: error.code });
     return { status: 'failed', code: error.code };
   }
   const limit = pLimit(SEND_CONCURRENCY);
@@ -92,24 +94,6 @@ async function endPlanning(deps: BatchDeps, id: string, planned: number): Promis
     deps.records,
   );
   await checkBatchCompletion(deps, id);
-}
-
-async function failBatch(deps: BatchDeps, id: string, error: MediaCompletionsError): Promise<void> {
-  const now = new Date(deps.clock.now()).toISOString();
-  await updateBatchRecord(
-    deps.blobs,
-    deps.settings.outputContainer,
-    id,
-    (current) => ({
-      ...current,
-      status: 'failed',
-      failedAt: now,
-      total: current.total ?? current.planned,
-      errors: [...current.errors, { code: error.code, message: error.message }],
-    }),
-    deps.records,
-  );
-  deps.logger.warn('Batch failed during planning', { batchId: id, code: error.code });
 }
 
 async function readPage(

@@ -3,10 +3,14 @@ import { poisonQueueFor } from './poisonQueueFor';
 
 /** The batch queues, all named after the item queue (`MEDIA_BATCH_QUEUE`): resolved once, in the settings. */
 export function resolveBatchQueues(itemQueue: string): BatchQueues {
+  const plan = `${itemQueue}-plan`;
+  const finalize = `${itemQueue}-finalize`;
   return {
     item: itemQueue,
-    plan: `${itemQueue}-plan`,
-    finalize: `${itemQueue}-finalize`,
+    plan,
+    finalize,
     poison: poisonQueueFor(itemQueue),
+    planPoison: poisonQueueFor(plan),
+    finalizePoison: poisonQueueFor(finalize),
   };
 }

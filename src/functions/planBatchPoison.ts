@@ -1,0 +1,20 @@
+import { app, type InvocationContext } from '@azure/functions';
+import { parseBatchMessage } from '../core/batch/BatchMessage';
+import { requeuePoisonedBatchStep } from '../core/batch/requeuePoisonedBatchStep';
+import { runBatchStep } from './shared/runBatchStep';
+import { appConfig } from './shared/runtime';
+
+/**
+ * Queue trigger on `<MEDIA_BATCH_QUEUE>-plan-poison`: a planner message the host stopped delivering goes back on its
+ * queue with a delay a bounded number of times, then the batch is marked `failed` (`requeuePoisonedBatchStep`).
+ */
+export async function planBatchPoison(message: unknown, context: InvocationContext): Promise<void> {
+  await runBatchStep(context, (deps) => requeuePoisonedBatchStep(deps, parseBatchMessage(message, 'plan')));
+}
+
+const config = appConfig();
+app.storageQueue('planBatchPoison', {
+  queueName: config.batch.queues.planPoison,
+  connection: config.storage.setting,
+  handler: planBatchPoison,
+});
