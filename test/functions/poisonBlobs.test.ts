@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { QueueServiceClient } from '@azure/storage-queue';
 import type * as PoisonModule from '../../src/functions/poisonBlobs';
-import { claimBlobName } from '../../src/core/outputs/claimBlobName';
 import { encodeImage } from '../core/media/fixtures';
 import { expectValidErrorDocument } from '../support/documentSchemas';
 import { functionsHarness, type FunctionsHarness } from '../support/functionsHarness';
 import { testConnectionString } from '../support/storage';
+import { writeClaim } from '../support/writeClaim';
 
 let harness: FunctionsHarness;
 let poison: typeof PoisonModule;
@@ -81,20 +81,12 @@ describe('poisonBlobs', () => {
     const name = 'crashed-holder.png';
     const { etag } = await harness.blobs.upload(harness.input, name, await encodeImage('png', 4, 4));
     // A delivery that crashed during its model call: a live claim and no document.
-    const claim = (expiresAt: number) =>
-      harness.blobs.writeJson(
-        harness.output,
-        claimBlobName(`${name}.json`),
-        {
-          schemaVersion: 1,
-          resultName: `${name}.json`,
-          source: { container: harness.input, name, etag },
-          claimedAt: new Date().toISOString(),
-          expiresAt: new Date(expiresAt).toISOString(),
-        },
-        undefined,
-      );
-    await claim(Date.now() + 200);
+    await writeClaim(
+      harness.blobs,
+      harness,
+      { name, etag },
+      { now: Date.now(), expiresAt: Date.now() + 200 },
+    );
     const message = {
       FunctionId: 'Host.Functions.processMediaBlob',
       BlobType: 'BlockBlob',

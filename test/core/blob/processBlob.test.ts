@@ -1,3 +1,4 @@
+import { writeClaim as writeClaimAs } from '../../support/writeClaim';
 import { InProgressError } from '../../../src/core/errors/InProgressError';
 import { claimBlobName, CLAIMS_FOLDER } from '../../../src/core/outputs/claimBlobName';
 import { processBlob, type PipelineDeps, type ProcessBlobOutcome } from '../../../src/core/blob/processBlob';
@@ -274,17 +275,14 @@ describe('processBlob claims', () => {
     (await harness.blobs.readJson(harness.output, claimBlobName(`${name}.json`)))?.value;
   /** A claim as another delivery would have left it, expiring `inMs` from now (negative: expired). */
   const writeClaim = (name: string, etag: string, inMs: number) =>
-    harness.blobs.writeJson(
-      harness.output,
-      claimBlobName(`${name}.json`),
+    writeClaimAs(
+      harness.blobs,
+      harness,
+      { name, etag },
       {
-        schemaVersion: 1,
-        resultName: `${name}.json`,
-        source: { container: harness.input, name, etag },
-        claimedAt: new Date(harness.deps.clock.now()).toISOString(),
-        expiresAt: new Date(harness.deps.clock.now() + inMs).toISOString(),
+        now: harness.deps.clock.now(),
+        expiresAt: harness.deps.clock.now() + inMs,
       },
-      undefined,
     );
 
   it('two simultaneous deliveries of one version: one model call, the other throws in_progress, its redelivery is skipped', async () => {
