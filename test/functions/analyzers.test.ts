@@ -1,6 +1,8 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { HttpRequest, HttpResponse } from '@azure/functions';
 import type { BatchView } from '../../src/core/batch/BatchView';
-import type { ItemMessage } from '../../src/core/batch/BatchMessage';
 import type * as CompletionsModule from '../../src/functions/completions';
 import type * as GetBatchModule from '../../src/functions/getBatch';
 import type * as PlanBatchModule from '../../src/functions/planBatch';
@@ -18,9 +20,10 @@ import {
   expectValidOperationResponse,
   expectValidResponse,
 } from '../support/openapi';
-import { receiveAllMessages } from '../support/receiveAllMessages';
-import { testConnectionString, uniqueName } from '../support/storage';
-import { QueueServiceClient } from '@azure/storage-queue';
+import { runBatchQueues } from '../support/runBatchQueues';
+import { uniqueName } from '../support/storage';
+import { registerProcessCommand } from '../../src/cli/processCommand';
+import { runCliCommand } from '../support/runCliCommand';
 
 /**
  * Routing, prompts and media kinds, and structured outputs from a model that takes `json_schema` (the fallback and
@@ -54,7 +57,6 @@ let get: typeof GetBatchModule;
 let plan: typeof PlanBatchModule;
 let item: typeof ProcessBatchItemModule;
 let png: Buffer;
-const queues = QueueServiceClient.fromConnectionString(testConnectionString());
 
 beforeAll(async () => {
   queue = uniqueName('aq');
@@ -156,6 +158,24 @@ describe('blob trigger', () => {
       analyzer: 'calls',
       request: { prompt: 'Summarize the call.', detail: null },
     });
+  });
+});
+
+describe('CLI process', () => {
+  it('records media_not_accepted for a kind the analyzer does not take, without a call', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'mc-media-'));
+    writeFileSync(path.join(dir, 'voice.wav'), wav({ seconds: 0.2 }));
+    const before = calls();
+    await runCliCommand(registerProcessCommand, 'process', [
+      '--prefix',
+      'receipts/cli/',
+      path.join(dir, 'voice.wav'),
+    ]);
+    expect((await errorOf('receipts/cli/voice.wav')).error).toMatchObject({
+      code: 'media_not_accepted',
+      message: expect.stringContaining('"receipts"') as string,
+    });
+    expect(calls()).toBe(before);
   });
 });
 
@@ -276,13 +296,8 @@ describe('batches', () => {
   }
 
   async function runAll(id: string): Promise<void> {
-    for (const message of await receiveAllMessages(queues, `${queue}-plan`)) {
-      await plan.planBatch(message, harness.context('planBatch', { dequeueCount: 1 }));
-    }
-    for (const message of (await receiveAllMessages(queues, queue)) as ItemMessage[]) {
-      expect(message.batchId).toBe(id);
-      await item.processBatchItem(message, harness.context('processBatchItem', { dequeueCount: 1 }));
-    }
+    const messages = await runBatchQueues(harness, queue, { ...plan, ...item });
+    expect(messages.map((message) => message.batchId)).toEqual(messages.map(() => id));
   }
 
   it('applies the analyzer POST /api/batches names to every item, recorded on the batch', async () => {
@@ -306,6 +321,23 @@ describe('batches', () => {
       expectValidResultDocument(document);
       expect(document).toMatchObject({ analyzer: 'receipts', request: { prompt: 'Extract the receipt.' } });
     }
+  });
+
+  it('records media_not_accepted for an item the analyzer does not take, without a call', async () => {
+    await harness.blobs.upload(harness.input, 'b3/voice.wav', wav({ seconds: 0.2 }));
+    const { id } = (await postBatch({ prefix: 'b3/', analyzer: 'receipts' })).jsonBody as BatchView;
+    const before = calls();
+    await runAll(id);
+    const document = (
+      await harness.blobs.readJson(harness.output, `batches/${id}/items/b3/voice.wav.error.json`)
+    )?.value;
+    expectValidErrorDocument(document);
+    expect(document.error).toMatchObject({
+      code: 'media_not_accepted',
+      retryable: false,
+      message: expect.stringContaining('"receipts"') as string,
+    });
+    expect(calls()).toBe(before);
   });
 
   it('routes by prefix without one, takes a manifest line’s analyzer, and refuses an unknown one with 400', async () => {

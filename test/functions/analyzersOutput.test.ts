@@ -1,6 +1,16 @@
 import { HttpRequest, HttpResponse } from '@azure/functions';
 import type * as CompletionsModule from '../../src/functions/completions';
+import type * as PlanBatchModule from '../../src/functions/planBatch';
+import type * as PostBatchModule from '../../src/functions/postBatch';
+import type * as ProcessBatchItemModule from '../../src/functions/processBatchItem';
 import type * as ProcessMediaBlobModule from '../../src/functions/processMediaBlob';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { registerProcessCommand } from '../../src/cli/processCommand';
+import type { BatchView } from '../../src/core/batch/BatchView';
+import { runBatchQueues } from '../support/runBatchQueues';
+import { runCliCommand } from '../support/runCliCommand';
+import { uniqueName } from '../support/storage';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
@@ -43,6 +53,13 @@ const ANALYZERS = {
       output: { name: 'receipt', schema: RECEIPT_SCHEMA },
     },
     calls: { match: ['calls/'], media: ['audio'], prompt: 'Summarize the call.' },
+    // More models without json_schema, each learnt apart: the fallback through HTTP and a batch.
+    legacyhttp: { model: 'llama-3.2-vision', output: { name: 'receipt', schema: RECEIPT_SCHEMA } },
+    legacybatch: {
+      match: ['legacybatch/'],
+      model: 'phi-4-mini',
+      output: { name: 'receipt', schema: RECEIPT_SCHEMA },
+    },
   },
 };
 const RECEIPT = { merchant: 'Café Nord', total: 12.5, currency: 'EUR' };
@@ -88,6 +105,9 @@ let server: RawModelServer;
 const answers: RawAnswer[] = [];
 let blob: typeof ProcessMediaBlobModule;
 let http: typeof CompletionsModule;
+let postBatch: typeof PostBatchModule.postBatch;
+let batchHandlers: typeof PlanBatchModule & typeof ProcessBatchItemModule;
+const queue = uniqueName('oq');
 let png: Buffer;
 
 beforeAll(async () => {
@@ -99,10 +119,16 @@ beforeAll(async () => {
       AZURE_INFERENCE_AUDIO_MODEL: 'gpt-4o-audio-preview',
       MEDIA_ANALYZERS: JSON.stringify(ANALYZERS),
       MEDIA_RETRY_MAX_ATTEMPTS: '1',
+      MEDIA_BATCH_QUEUE: queue,
     },
   );
   blob = await import('../../src/functions/processMediaBlob');
   http = await import('../../src/functions/completions');
+  ({ postBatch } = await import('../../src/functions/postBatch'));
+  batchHandlers = {
+    ...(await import('../../src/functions/planBatch')),
+    ...(await import('../../src/functions/processBatchItem')),
+  };
   png = await encodeImage('png', 20, 12);
 });
 
@@ -219,24 +245,104 @@ describe('structured outputs through the blob trigger', () => {
   });
 });
 
+/** Creates a batch over `prefix` (POST /api/batches) and runs its queues; the batch's id. */
+async function runBatch(prefix: string): Promise<string> {
+  const created = await postBatch(
+    new HttpRequest({
+      method: 'POST',
+      url: 'https://app.example/api/batches',
+      body: { string: JSON.stringify({ prefix }) },
+    }),
+    harness.context('postBatch', {}),
+  );
+  const { id } = created.jsonBody as BatchView;
+  await runBatchQueues(harness, queue, batchHandlers);
+  return id;
+}
+
+async function postJson(value: Record<string, unknown>) {
+  expectValidJsonRequest(value);
+  const response = new HttpResponse(
+    await http.completions(
+      new HttpRequest({
+        method: 'POST',
+        url: 'http://localhost:7071/api/completions',
+        headers: { 'content-type': 'application/json' },
+        body: { string: JSON.stringify(value) },
+      }),
+      harness.context('completions', {}),
+    ),
+  );
+  const body = (await response.json()) as Record<string, unknown>;
+  expectValidResponse(response.status, body);
+  return { status: response.status, body };
+}
+
+describe('audio goes to AZURE_INFERENCE_AUDIO_MODEL through every entry point', () => {
+  it('HTTP', async () => {
+    answerWith(completion('A short call.'));
+    const answer = await postJson({
+      prompt: 'Summarize.',
+      media: [{ data: wav({ seconds: 0.2 }).toString('base64') }],
+    });
+    expect(answer.status).toBe(200);
+    expect(server.requests.map((body) => body.model)).toEqual(['gpt-4o-audio-preview']);
+  });
+
+  it('batch', async () => {
+    await harness.blobs.upload(harness.input, 'audio-batch/a.wav', wav({ seconds: 0.2 }));
+    await harness.blobs.upload(harness.input, 'audio-batch/b.png', png);
+    answerWith(completion('Something.'));
+    const id = await runBatch('audio-batch/');
+    expect([...server.requests.map((body) => body.model)].sort()).toEqual(['gpt-4o', 'gpt-4o-audio-preview']);
+    expect(await read(`batches/${id}/items/audio-batch/a.wav.json`)).toMatchObject({
+      request: { model: 'gpt-4o-audio-preview' },
+    });
+  });
+
+  it('CLI process', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'mc-audio-'));
+    writeFileSync(path.join(dir, 'a.wav'), wav({ seconds: 0.2 }));
+    answerWith(completion('A short call.'));
+    await runCliCommand(registerProcessCommand, 'process', [
+      '--prefix',
+      'audio-cli/',
+      path.join(dir, 'a.wav'),
+    ]);
+    expect(server.requests.map((body) => body.model)).toEqual(['gpt-4o-audio-preview']);
+    expect(await read('audio-cli/a.wav.json')).toMatchObject({ request: { model: 'gpt-4o-audio-preview' } });
+  });
+});
+
+describe('the json_object fallback for a model without json_schema', () => {
+  it('HTTP', async () => {
+    answerWith(JSON_SCHEMA_REFUSED, completion(JSON.stringify(RECEIPT)));
+    const answer = await postJson({ media: [{ data: png.toString('base64') }], analyzer: 'legacyhttp' });
+    expect(answer).toMatchObject({ status: 200, body: { analyzer: 'legacyhttp', output: RECEIPT } });
+    expect(server.requests.map((body) => body.response_format)).toEqual([
+      expect.objectContaining({ type: 'json_schema' }),
+      { type: 'json_object' },
+    ]);
+  });
+
+  it('batch', async () => {
+    await harness.blobs.upload(harness.input, 'legacybatch/a.png', png);
+    answerWith(JSON_SCHEMA_REFUSED, completion(JSON.stringify(RECEIPT)));
+    const id = await runBatch('legacybatch/');
+    expect(await read(`batches/${id}/items/legacybatch/a.png.json`)).toMatchObject({
+      analyzer: 'legacybatch',
+      output: RECEIPT,
+    });
+    expect(server.requests.map((body) => body.response_format)).toEqual([
+      expect.objectContaining({ type: 'json_schema' }),
+      { type: 'json_object' },
+    ]);
+    expect(systemMessage(server.requests[1])).toContain(JSON.stringify(RECEIPT_SCHEMA));
+  });
+});
+
 describe('POST /api/completions with an ad-hoc output', () => {
-  async function post(value: Record<string, unknown>) {
-    expectValidJsonRequest(value);
-    const response = new HttpResponse(
-      await http.completions(
-        new HttpRequest({
-          method: 'POST',
-          url: 'http://localhost:7071/api/completions',
-          headers: { 'content-type': 'application/json' },
-          body: { string: JSON.stringify(value) },
-        }),
-        harness.context('completions', {}),
-      ),
-    );
-    const body = (await response.json()) as Record<string, unknown>;
-    expectValidResponse(response.status, body);
-    return { status: response.status, body };
-  }
+  const post = postJson;
 
   const colors = {
     name: 'colors',
@@ -382,6 +488,25 @@ describe('the start', () => {
       });
     } finally {
       process.env.MEDIA_ANALYZERS = saved;
+    }
+  });
+
+  it('fails for a bad MEDIA_ANALYZERS_FILE, naming the file and the JSON path', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'mc-analyzers-')), 'analyzers.json');
+    writeFileSync(file, JSON.stringify({ analyzers: { receipts: { match: 'receipts/' } } }));
+    const saved = { inline: process.env.MEDIA_ANALYZERS, file: process.env.MEDIA_ANALYZERS_FILE };
+    process.env.MEDIA_ANALYZERS = '';
+    process.env.MEDIA_ANALYZERS_FILE = file;
+    try {
+      await jest.isolateModulesAsync(async () => {
+        await expect(import('../../src/functions/processMediaBlob')).rejects.toThrow(
+          `MEDIA_ANALYZERS_FILE (${file}) $.analyzers.receipts.match must be array`,
+        );
+      });
+    } finally {
+      process.env.MEDIA_ANALYZERS = saved.inline;
+      if (saved.file === undefined) Reflect.deleteProperty(process.env, 'MEDIA_ANALYZERS_FILE');
+      else process.env.MEDIA_ANALYZERS_FILE = saved.file;
     }
   });
 
