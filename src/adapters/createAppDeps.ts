@@ -9,7 +9,7 @@ import { ModelCircuitBreaker } from '../core/retry/ModelCircuitBreaker';
 import { ResponseFormatSupport } from '../core/retry/ResponseFormatSupport';
 import { TokenLimitParameter } from '../core/retry/TokenLimitParameter';
 import { createBatchClients, type BatchClients } from './createBatchClients';
-import { createBlobStore } from './createBlobStore';
+import { createBlobServiceClient } from './createBlobServiceClient';
 import { createModelGateway } from './createModelGateway';
 import { FfmpegAudioConverter } from './FfmpegAudioConverter';
 import { SharpImageConverter } from './SharpImageConverter';
@@ -45,10 +45,12 @@ export interface AppDepsOptions {
  * @throws what creating a client throws (e.g. an unloadable SDK); credentials are not exercised until a call.
  */
 export async function createAppDeps(config: AppConfig, options: AppDepsOptions = {}): Promise<AppDeps> {
-  const [blobs, model] = await Promise.all([
-    createBlobStore(config.storage),
+  const [blobService, model, { AzureBlobStore }] = await Promise.all([
+    createBlobServiceClient(config.storage),
     createModelGateway(config.inference),
+    import('./AzureBlobStore'),
   ]);
+  const blobs = new AzureBlobStore(blobService);
   const { pipeline } = config;
   const clock = options.clock ?? systemClock;
   const shared: Omit<PipelineDeps, 'logger'> = {
@@ -75,7 +77,7 @@ export async function createAppDeps(config: AppConfig, options: AppDepsOptions =
     pipeline: (logger) => ({ ...shared, logger }),
     http: (logger) => ({ ...shared, logger, http: config.http }),
     batch: async (logger) => {
-      batchClients ??= createBatchClients(config.storage).catch((error: unknown) => {
+      batchClients ??= createBatchClients(config.storage, blobService).catch((error: unknown) => {
         batchClients = undefined;
         throw error;
       });

@@ -1,3 +1,4 @@
+import type { BlobServiceClient } from '@azure/storage-blob';
 import type { StorageConnection } from '../config';
 import type { BlobBlocks } from '../core/ports/BlobBlocks';
 import type { WorkQueue } from '../core/ports/WorkQueue';
@@ -9,24 +10,29 @@ export interface BatchClients {
   blocks: BlobBlocks;
 }
 
-/** For either connection form (identity: `credentialFor`), like `createBlobStore`; the SDKs load on first use. */
-export async function createBatchClients(connection: StorageConnection): Promise<BatchClients> {
-  const [{ BlobServiceClient }, { QueueServiceClient }, { AzureBlobBlocks }, { AzureWorkQueue }] =
-    await Promise.all([
-      import('@azure/storage-blob'),
-      import('@azure/storage-queue'),
-      import('./AzureBlobBlocks'),
-      import('./AzureWorkQueue'),
-    ]);
+/**
+ * For either connection form (identity: `credentialFor`); block access goes through `blobService`, the process's
+ * one Blob service client (`createBlobServiceClient`). The queue SDK loads on first use.
+ */
+export async function createBatchClients(
+  connection: StorageConnection,
+  blobService: BlobServiceClient,
+): Promise<BatchClients> {
+  const [{ QueueServiceClient }, { AzureBlobBlocks }, { AzureWorkQueue }] = await Promise.all([
+    import('@azure/storage-queue'),
+    import('./AzureBlobBlocks'),
+    import('./AzureWorkQueue'),
+  ]);
+  const blocks = new AzureBlobBlocks(blobService);
   if (connection.kind === 'connectionString') {
     return {
       queue: new AzureWorkQueue(QueueServiceClient.fromConnectionString(connection.connectionString)),
-      blocks: new AzureBlobBlocks(BlobServiceClient.fromConnectionString(connection.connectionString)),
+      blocks,
     };
   }
   const credential = await credentialFor(connection);
   return {
     queue: new AzureWorkQueue(new QueueServiceClient(connection.queueServiceUri, credential)),
-    blocks: new AzureBlobBlocks(new BlobServiceClient(connection.blobServiceUri, credential)),
+    blocks,
   };
 }

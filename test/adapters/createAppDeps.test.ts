@@ -35,6 +35,10 @@ describe('createAppDeps', () => {
     expect(one.queue).toBe(two.queue);
     expect(one.blocks).toBe(two.blocks);
     expect(one.blobs).toBe(app.pipeline(logger()).blobs);
+    // One Blob service client for both: one HTTP pipeline, connection pool and credential per process.
+    const service = Reflect.get(one.blobs, 'service') as unknown;
+    expect(service).toBeDefined();
+    expect(Reflect.get(one.blocks, 'service')).toBe(service);
   });
 
   it('takes a clock and a jitter source in place of the real ones', async () => {
