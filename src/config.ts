@@ -318,7 +318,12 @@ export const SETTINGS = {
     `a queue name (${CONTAINER_FORM})`,
     'Item queue; the others add -plan, -finalize, -poison',
   ),
-  MEDIA_BATCH_PAGE_SIZE: integer(1000, 1, 5000, 'Blobs or manifest lines per planner invocation'),
+  MEDIA_BATCH_PAGE_SIZE: integer(
+    1000,
+    1,
+    5000,
+    'Blobs or manifest lines per planner invocation, item documents per finalizer invocation',
+  ),
   MEDIA_BATCH_COUNTER_SHARDS: integer(16, 1, 256, 'Counter blobs per batch'),
   MEDIA_BATCH_MAX_DEQUEUE_COUNT: integer(5, 1, 100, "Equal to host.json's queues maxDequeueCount"),
   MEDIA_BATCH_CONTAINERS: readableContainers('The only containers a batch may name'),

@@ -7,6 +7,7 @@ import type * as FinalizeBatchModule from '../../src/functions/finalizeBatch';
 import type * as PlanBatchModule from '../../src/functions/planBatch';
 import type * as PostBatchModule from '../../src/functions/postBatch';
 import type * as ProcessBatchItemModule from '../../src/functions/processBatchItem';
+import { outputCsvText } from '../../src/core/batch/outputCsvText';
 import { encodeImage } from '../core/media/fixtures';
 import { FLAT_SCHEMA, RECEIPT_SCHEMA } from '../fixtures/outputSchemas';
 import { functionsHarness, type FunctionsHarness } from '../support/functionsHarness';
@@ -27,9 +28,15 @@ const ANALYZERS = {
       prompt: 'Extract the receipt.',
       output: { name: 'receipt', schema: RECEIPT_SCHEMA },
     },
+    ratings: {
+      match: ['ratings/'],
+      prompt: 'Rate this as JSON.',
+      output: { name: 'rating', schema: FLAT_SCHEMA },
+    },
   },
 };
 
+const FLAT_COLUMNS = Object.keys(FLAT_SCHEMA.properties);
 const ajv = new Ajv2020({ allErrors: true, strict: false });
 addFormats(ajv);
 const queues = QueueServiceClient.fromConnectionString(testConnectionString());
@@ -39,12 +46,15 @@ let post: typeof PostBatchModule;
 let plan: typeof PlanBatchModule;
 let item: typeof ProcessBatchItemModule;
 let finalize: typeof FinalizeBatchModule;
+/** Finalizer invocations of the last `runBatch`: one per page of item documents. */
+let finalizePages = 0;
 
 beforeAll(async () => {
   queue = uniqueName('oq');
   harness = await functionsHarness(
     {},
-    { MEDIA_ANALYZERS: JSON.stringify(ANALYZERS), MEDIA_BATCH_QUEUE: queue },
+    // Two items per planner and finalizer page, so that every batch here spans several pages.
+    { MEDIA_ANALYZERS: JSON.stringify(ANALYZERS), MEDIA_BATCH_QUEUE: queue, MEDIA_BATCH_PAGE_SIZE: '2' },
   );
   post = await import('../../src/functions/postBatch');
   plan = await import('../../src/functions/planBatch');
@@ -61,6 +71,12 @@ beforeAll(async () => {
       harness.blobs.upload(harness.input, `${prefix}notes.txt`, Buffer.from('not media')),
     ]),
   );
+  await harness.blobs.upload(harness.input, 'ratings/0.png', images[0]);
+  await harness.blobs.upload(harness.input, 'mixed/0.png', images[0]);
+  // Blob metadata names another analyzer: it wins over the batch's (docs/analyzers.md, "Which analyzer runs").
+  await harness.blobs.upload(harness.input, 'mixed/1.png', images[1], {
+    metadata: { analyzer: 'receipts' },
+  });
 });
 
 afterAll(() => harness.close());
@@ -76,8 +92,15 @@ async function runBatch(body: object): Promise<string> {
     harness.context('postBatch', {}),
   );
   const { id } = created.jsonBody as BatchView;
-  const drain = async (name: string, run: (message: unknown) => Promise<unknown>): Promise<void> => {
-    for (const message of await receiveAllMessages(queues, name)) await run(message);
+  // The planner and the finalizer re-enqueue themselves once per page: drain until a queue stays empty.
+  const drain = async (name: string, run: (message: unknown) => Promise<unknown>): Promise<number> => {
+    let handled = 0;
+    for (let messages = await receiveAllMessages(queues, name); messages.length > 0;) {
+      for (const message of messages) await run(message);
+      handled += messages.length;
+      messages = await receiveAllMessages(queues, name);
+    }
+    return handled;
   };
   await drain(`${queue}-plan`, (message) =>
     plan.planBatch(message, harness.context('planBatch', { dequeueCount: 1 })),
@@ -85,7 +108,7 @@ async function runBatch(body: object): Promise<string> {
   await drain(queue, (message) =>
     item.processBatchItem(message, harness.context('processBatchItem', { dequeueCount: 1 })),
   );
-  await drain(`${queue}-finalize`, (message) =>
+  finalizePages = await drain(`${queue}-finalize`, (message) =>
     finalize.finalizeBatch(message, harness.context('finalizeBatch', { dequeueCount: 1 })),
   );
   return id;
@@ -114,9 +137,9 @@ describe('batch outputs.jsonl and outputs.csv', () => {
     expect(lines(await text(`batches/${id}/errors.jsonl`))).toHaveLength(1);
     const outputs = lines(await text(`batches/${id}/outputs.jsonl`));
     expect(outputs.map((line) => Object.keys(line))).toEqual([
-      ['custom_id', 'output'],
-      ['custom_id', 'output'],
-      ['custom_id', 'output'],
+      ['custom_id', 'analyzer', 'output'],
+      ['custom_id', 'analyzer', 'output'],
+      ['custom_id', 'analyzer', 'output'],
     ]);
     expect(outputs.map((line) => line.custom_id)).toEqual(results.map((line) => line.custom_id));
     for (const [index, line] of outputs.entries()) {
@@ -125,9 +148,13 @@ describe('batch outputs.jsonl and outputs.csv', () => {
         .body;
       expect(line.output).toEqual(JSON.parse(body.choices[0]?.message.content ?? ''));
     }
+    expect(finalizePages).toBe(2); // four documents (three results, one error), two per page
     const csv = (await text(`batches/${id}/outputs.csv`))?.split('\n');
     expect(csv?.[0]).toBe('title,contact,seen_at,score,reviewed,note');
-    expect(csv).toHaveLength(5); // header, three rows, the final line end
+    expect(csv).toHaveLength(5); // header (once), three rows, the final line end
+    expect(csv?.slice(1, 4)).toEqual(
+      outputs.map((line) => outputCsvText(FLAT_COLUMNS, [line.output], false).trimEnd()),
+    );
     const first = outputs[0]?.output as { contact: string; score: number; reviewed: boolean };
     expect(csv?.[1]).toContain(`,"${first.contact}",`);
     expect(csv?.[1]).toMatch(new RegExp(`,${first.score},${String(first.reviewed)},`));
@@ -144,5 +171,41 @@ describe('batch outputs.jsonl and outputs.csv', () => {
     expect(lines(await text(`batches/${plain}/results.jsonl`))).toHaveLength(3);
     expect(await text(`batches/${plain}/outputs.jsonl`)).toBeUndefined();
     expect(await text(`batches/${plain}/outputs.csv`)).toBeUndefined();
+  });
+
+  /**
+   * outputs.csv has the columns of the batch analyzer's schema: an item that another analyzer ran (its blob
+   * metadata, or a manifest line, names it) must not land in it as a row of empty cells; outputs.jsonl keeps
+   * every output and says which analyzer made it.
+   */
+  it('writes only outputs of the batch analyzer’s schema to outputs.csv, and every output to outputs.jsonl', async () => {
+    const id = await runBatch({ prefix: 'mixed/', analyzer: 'reviews' });
+    const outputs = lines(await text(`batches/${id}/outputs.jsonl`));
+    expect(outputs.map((line) => [line.custom_id, line.analyzer])).toEqual([
+      ['mixed/0.png', 'reviews'],
+      ['mixed/1.png', 'receipts'],
+    ]);
+    expect(ajv.validate(RECEIPT_SCHEMA, outputs[1]?.output)).toBe(true);
+    const rows = (await text(`batches/${id}/outputs.csv`))?.trimEnd().split('\n') ?? [];
+    expect(rows[0]).toBe('title,contact,seen_at,score,reviewed,note');
+    expect(rows.slice(1).filter((row) => /^,*$/.test(row))).toEqual([]);
+    expect(rows).toHaveLength(2);
+    expect(await text(`batches/${id}/outputs.receipts.csv`)).toBeUndefined(); // nested: no CSV
+  });
+
+  it('gives a batch routed by folder one outputs.<analyzer>.csv per analyzer with a flat schema', async () => {
+    const id = await runBatch({ container: harness.input });
+    const outputs = lines(await text(`batches/${id}/outputs.jsonl`));
+    const analyzers = outputs.map((line) => line.analyzer);
+    expect(analyzers.filter((name) => name === 'reviews')).toHaveLength(3);
+    expect(analyzers.filter((name) => name === 'receipts')).toHaveLength(4); // mixed/1.png by metadata
+    expect(analyzers.filter((name) => name === 'ratings')).toHaveLength(1);
+    expect(await text(`batches/${id}/outputs.csv`)).toBeUndefined();
+    const reviews = (await text(`batches/${id}/outputs.reviews.csv`))?.trimEnd().split('\n');
+    expect(reviews?.[0]).toBe('title,contact,seen_at,score,reviewed,note');
+    expect(reviews).toHaveLength(4);
+    const ratings = (await text(`batches/${id}/outputs.ratings.csv`))?.trimEnd().split('\n');
+    expect(ratings).toHaveLength(2);
+    expect(await text(`batches/${id}/outputs.receipts.csv`)).toBeUndefined();
   });
 });

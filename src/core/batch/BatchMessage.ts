@@ -46,6 +46,8 @@ export interface FinalizeMessage {
   csvPages?: number[];
   /** Times this step came back from its poison queue (`requeuePoisonedBatchStep`); absent: never. */
   requeues?: number;
+  /** Per other analyzer, the pages that staged an `outputs.<analyzer>.csv` block. */
+  analyzerCsvPages?: Record<string, number[]>;
 }
 
 export type BatchMessage = PlanMessage | ItemMessage | FinalizeMessage;
@@ -76,8 +78,9 @@ function wellFormed(value: Record<string, unknown>): boolean {
   const integer = (key: string): boolean => Number.isSafeInteger(value[key]) && (value[key] as number) >= 0;
   const optionalString = (key: string): boolean => value[key] === undefined || typeof value[key] === 'string';
   const requeues = value.requeues === undefined || integer('requeues');
-  const pages = (key: string): boolean =>
-    Array.isArray(value[key]) && (value[key] as unknown[]).every((page) => Number.isSafeInteger(page));
+  const pageList = (list: unknown): boolean =>
+    Array.isArray(list) && (list as unknown[]).every((page) => Number.isSafeInteger(page));
+  const pages = (key: string): boolean => pageList(value[key]);
   switch (value.type) {
     case 'plan':
       return integer('page') && integer('index') && optionalString('cursor') && requeues;
@@ -104,7 +107,9 @@ function wellFormed(value: Record<string, unknown>): boolean {
         pages('errorPages') &&
         (value.outputPages === undefined || pages('outputPages')) &&
         (value.csvPages === undefined || pages('csvPages')) &&
-        requeues
+        requeues &&
+        (value.analyzerCsvPages === undefined ||
+          (isRecord(value.analyzerCsvPages) && Object.values(value.analyzerCsvPages).every(pageList)))
       );
     default:
       return false;

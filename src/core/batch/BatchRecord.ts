@@ -28,8 +28,14 @@ export interface BatchRecord {
   id: string;
   source: BatchSource;
   overrides: CompletionOverrides;
-  /** The analyzer the request named for every item (finalization reads its output schema); absent: none. */
+  /** The analyzer the request named for every item (its outputs go to outputs.csv); absent: none. */
   analyzer?: string;
+  /**
+   * The analyzers with an output schema when the batch was created, each with its outputs.csv columns (`null`:
+   * the schema does not fit one row); see `batchOutputColumns`. Absent in records from before structured
+   * outputs: the finalizer then reads the configuration of its own time.
+   */
+  outputColumns?: Record<string, string[] | null>;
   outputContainer: string;
   counterShards: number;
   status: BatchStatus;

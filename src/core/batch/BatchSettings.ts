@@ -4,7 +4,10 @@ import type { BatchQueues } from './BatchQueues';
 export interface BatchSettings {
   /** The item queue (`MEDIA_BATCH_QUEUE`) and the plan, finalize and poison queues named after it. */
   queues: BatchQueues;
-  /** Blobs listed (or manifest lines read) per planner invocation, at most 5000. */
+  /**
+   * `MEDIA_BATCH_PAGE_SIZE`: blobs listed (or manifest lines read) per planner invocation, and item documents
+   * per finalizer invocation (one block of each output file), at most 5000.
+   */
   planPageSize: number;
   /** Counter shards per batch: more shards, fewer If-Match conflicts (status lists them in one request). */
   counterShards: number;

@@ -10,10 +10,14 @@ export const batchPaths = {
   shard: (id: string, shard: number): string => `batches/${id}/counts/${shard}.json`,
   results: (id: string): string => `batches/${id}/results.jsonl`,
   errors: (id: string): string => `batches/${id}/errors.jsonl`,
-  /** Structured outputs, for a batch whose items have an `output`: `{"custom_id","output"}` lines. */
+  /** Structured outputs of every analyzer: `{"custom_id","analyzer","output"}` lines. */
   outputs: (id: string): string => `batches/${id}/outputs.jsonl`,
-  /** The same outputs as CSV, when the analyzer's schema is an object of scalars. */
-  outputsCsv: (id: string): string => `batches/${id}/outputs.csv`,
+  /**
+   * One analyzer's outputs as CSV, when its schema is an object of scalars: `outputs.csv` for the analyzer the
+   * batch was created with (`analyzer` undefined), `outputs.<analyzer>.csv` for any other.
+   */
+  outputsCsv: (id: string, analyzer?: string): string =>
+    analyzer === undefined ? `batches/${id}/outputs.csv` : `batches/${id}/outputs.${analyzer}.csv`,
   /**
    * `items/<key>.json` or `.error.json` (`documentLocation`: injective; an unusable key, such as a custom_id
    * with `..` segments or a backslash, is hashed inside `items/hashed-names/`); the key is the blob name, or the

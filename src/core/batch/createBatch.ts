@@ -7,6 +7,7 @@ import type { BatchDeps } from './BatchDeps';
 import type { PlanMessage } from './BatchMessage';
 import type { BatchRecord, BatchSource } from './BatchRecord';
 import type { BatchRequest } from './BatchRequest';
+import { batchOutputColumns } from './batchOutputColumns';
 import { batchPaths } from './batchPaths';
 import { findDuplicateCustomId } from './findDuplicateCustomId';
 import { readBatchRecord } from './batchRecordStore';
@@ -44,6 +45,7 @@ export async function createBatch(
     source,
     overrides: request.overrides,
     ...(request.analyzer === undefined ? {} : { analyzer: request.analyzer }),
+    outputColumns: batchOutputColumns(deps.settings),
     outputContainer: container,
     counterShards: deps.batch.counterShards,
     status: 'validating',

@@ -7,13 +7,11 @@ import type { BatchDeps } from './BatchDeps';
 import type { FinalizeMessage } from './BatchMessage';
 import { readBatchCounts } from './batchCounters';
 import { batchOutputLine } from './batchOutputLine';
-import { batchOutputSchema } from './batchOutputSchema';
+import { batchOutputColumns } from './batchOutputColumns';
 import { batchPaths } from './batchPaths';
 import { readBatchRecord, updateBatchRecord } from './batchRecordStore';
-import { outputCsvColumns } from './outputCsvColumns';
 import { outputCsvText } from './outputCsvText';
 
-const PAGE_SIZE = 1000;
 const READ_CONCURRENCY = 16;
 const JSONL = 'application/jsonl; charset=utf-8';
 const CSV = 'text/csv; charset=utf-8';
@@ -23,13 +21,14 @@ const blockId = (page: number): string =>
   Buffer.from(`page-${String(page).padStart(10, '0')}`).toString('base64');
 
 /**
- * Writes one page of item documents (listed in name order) to results.jsonl and errors.jsonl as staged blocks,
- * then re-enqueues itself with the listing's continuation token; the last page commits both block lists and
- * marks the batch `completed` (or `cancelled`). Succeeded items with a structured `output` also go, in the same
- * order, to outputs.jsonl (`{"custom_id","output"}`) and, when the batch's analyzer schema is an object of
- * scalars, to outputs.csv (header in the schema's property order, in the first page's block). Memory and time
- * per invocation are bounded by one page, and a redelivered page restages the same block ids, so the files come
- * out the same.
+ * Writes one page of item documents (`MEDIA_BATCH_PAGE_SIZE`, listed in name order) to results.jsonl and
+ * errors.jsonl as staged blocks, then re-enqueues itself with the listing's continuation token; the last page
+ * commits the block lists and marks the batch `completed` (or `cancelled`). Succeeded items with a structured
+ * `output` also go, in the same order, to outputs.jsonl (`{"custom_id","analyzer","output"}`, every analyzer) and,
+ * per analyzer whose schema is an object of scalars (columns recorded on the batch at creation), to its CSV:
+ * outputs.csv for the batch's analyzer, outputs.<analyzer>.csv for others; the header goes in a file's first
+ * block. Memory and time per invocation are bounded by one page, and a redelivered page restages the same block
+ * ids, so the files come out the same.
  */
 export async function finalizeBatchPage(
   deps: BatchDeps,
@@ -44,7 +43,7 @@ export async function finalizeBatchPage(
   const prefix = batchPaths.items(record.id);
   const page = await deps.blobs.listPage(container, {
     prefix,
-    pageSize: PAGE_SIZE,
+    pageSize: deps.batch.planPageSize,
     ...(message.cursor === undefined ? {} : { continuationToken: message.cursor }),
   });
   const limit = pLimit(READ_CONCURRENCY);
@@ -56,34 +55,63 @@ export async function finalizeBatchPage(
       })),
     ),
   );
-  const schema = batchOutputSchema(deps.settings, record);
-  const columns = outputCsvColumns(schema);
+  const outputColumns = record.outputColumns ?? batchOutputColumns(deps.settings);
+  const columnsOf = (analyzer: string | undefined): string[] | undefined =>
+    analyzer !== undefined && Object.hasOwn(outputColumns, analyzer)
+      ? (outputColumns[analyzer] ?? undefined)
+      : undefined;
   const results: string[] = [];
   const errors: string[] = [];
   const outputLines: string[] = [];
-  const outputs: unknown[] = [];
+  // Per analyzer with CSV columns, its outputs on this page; the batch's own analyzer's file gets its header on
+  // page 0 even without rows.
+  const csvRows = new Map<string, unknown[]>();
+  if (message.page === 0 && columnsOf(record.analyzer) !== undefined && record.analyzer !== undefined) {
+    csvRows.set(record.analyzer, []);
+  }
   for (const { found, key } of documents) {
     if (found === undefined) continue;
     const document = found.value as OutcomeDocument;
     (document.status === 'succeeded' ? results : errors).push(batchOutputLine(record.id, key, document));
     if (document.status === 'succeeded' && document.output !== undefined) {
-      outputLines.push(JSON.stringify({ custom_id: key, output: document.output }));
-      outputs.push(document.output);
+      const analyzer = document.analyzer === undefined ? {} : { analyzer: document.analyzer };
+      outputLines.push(JSON.stringify({ custom_id: key, ...analyzer, output: document.output }));
+      if (document.analyzer !== undefined && columnsOf(document.analyzer) !== undefined) {
+        const rows = csvRows.get(document.analyzer) ?? [];
+        rows.push(document.output);
+        csvRows.set(document.analyzer, rows);
+      }
     }
   }
-  const csv = columns === undefined ? '' : outputCsvText(columns, outputs, message.page === 0);
   // Each page becomes one block of each file; the file's block list is committed after the last page.
   const stage = async (data: string, name: string, pages: readonly number[] = []): Promise<number[]> => {
     if (data === '') return [...pages];
     await deps.blocks.stageBlock(container, name, blockId(message.page), Buffer.from(data, 'utf8'));
     return [...pages, message.page];
   };
-  const [resultPages, errorPages, outputPages, csvPages] = await Promise.all([
+  const own = (analyzer: string): boolean => analyzer === record.analyzer;
+  const csvPagesOf = (analyzer: string): number[] =>
+    (own(analyzer) ? message.csvPages : message.analyzerCsvPages?.[analyzer]) ?? [];
+  const csvFileOf = (analyzer: string): string =>
+    batchPaths.outputsCsv(record.id, own(analyzer) ? undefined : analyzer);
+  const [resultPages, errorPages, outputPages, stagedCsv] = await Promise.all([
     stage(jsonl(results), batchPaths.results(record.id), message.resultPages),
     stage(jsonl(errors), batchPaths.errors(record.id), message.errorPages),
     stage(jsonl(outputLines), batchPaths.outputs(record.id), message.outputPages),
-    stage(csv, batchPaths.outputsCsv(record.id), message.csvPages),
+    Promise.all(
+      [...csvRows].map(async ([analyzer, rows]): Promise<[string, number[]]> => {
+        const before = csvPagesOf(analyzer);
+        // The header goes in a file's first block: one header however many pages the file spans.
+        const text = outputCsvText(columnsOf(analyzer) ?? [], rows, before.length === 0);
+        return [analyzer, await stage(text, csvFileOf(analyzer), before)];
+      }),
+    ),
   ]);
+  const staged = new Map(stagedCsv);
+  const csvPages =
+    record.analyzer === undefined ? message.csvPages : (staged.get(record.analyzer) ?? message.csvPages);
+  const analyzerCsvPages: Record<string, number[]> = { ...message.analyzerCsvPages };
+  for (const [analyzer, pages] of staged) if (!own(analyzer)) analyzerCsvPages[analyzer] = pages;
   if (page.continuationToken !== undefined) {
     const next: FinalizeMessage = {
       type: 'finalize',
@@ -93,20 +121,25 @@ export async function finalizeBatchPage(
       resultPages,
       errorPages,
       outputPages,
-      csvPages,
+      ...(csvPages === undefined ? {} : { csvPages }),
+      ...(Object.keys(analyzerCsvPages).length === 0 ? {} : { analyzerCsvPages }),
     };
     await deps.queue.send(deps.batch.queues.finalize, next);
     return 'page';
   }
   const commit = (name: string, pages: readonly number[], contentType: string): Promise<void> =>
     deps.blocks.commitBlocks(container, name, pages.map(blockId), contentType);
+  const ownSchema = record.analyzer !== undefined && Object.hasOwn(outputColumns, record.analyzer);
   await Promise.all([
     commit(batchPaths.results(record.id), resultPages, JSONL),
     commit(batchPaths.errors(record.id), errorPages, JSONL),
-    ...(schema === undefined && outputPages.length === 0
+    ...(!ownSchema && outputPages.length === 0
       ? []
       : [commit(batchPaths.outputs(record.id), outputPages, JSONL)]),
-    ...(columns === undefined ? [] : [commit(batchPaths.outputsCsv(record.id), csvPages, CSV)]),
+    ...(csvPages === undefined ? [] : [commit(batchPaths.outputsCsv(record.id), csvPages, CSV)]),
+    ...Object.entries(analyzerCsvPages).map(([analyzer, pages]) =>
+      commit(batchPaths.outputsCsv(record.id, analyzer), pages, CSV),
+    ),
   ]);
   const counts = await readBatchCounts(deps.blobs, container, record);
   const finalCounts = {
