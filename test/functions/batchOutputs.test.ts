@@ -81,8 +81,11 @@ beforeAll(async () => {
 
 afterAll(() => harness.close());
 
-/** Creates a batch over `prefix` and runs it to the end through the handlers, as the host would. */
-async function runBatch(body: object): Promise<string> {
+/**
+ * Creates a batch over `prefix` and runs it to the end through the handlers, as the host would; `finalizer` is
+ * the finalizeBatch module of another process (another configuration) when given.
+ */
+async function runBatch(body: object, finalizer = finalize): Promise<string> {
   const created = await post.postBatch(
     new HttpRequest({
       method: 'POST',
@@ -109,7 +112,7 @@ async function runBatch(body: object): Promise<string> {
     item.processBatchItem(message, harness.context('processBatchItem', { dequeueCount: 1 })),
   );
   finalizePages = await drain(`${queue}-finalize`, (message) =>
-    finalize.finalizeBatch(message, harness.context('finalizeBatch', { dequeueCount: 1 })),
+    finalizer.finalizeBatch(message, harness.context('finalizeBatch', { dequeueCount: 1 })),
   );
   return id;
 }
@@ -207,5 +210,41 @@ describe('batch outputs.jsonl and outputs.csv', () => {
     const ratings = (await text(`batches/${id}/outputs.ratings.csv`))?.trimEnd().split('\n');
     expect(ratings).toHaveLength(2);
     expect(await text(`batches/${id}/outputs.receipts.csv`)).toBeUndefined();
+  });
+
+  it('keeps the CSV columns recorded at creation when the finalizer runs with another configuration', async () => {
+    // A deploy between the items and the finalizer: the reviews schema cut to two columns.
+    const cut = { title: { type: 'string' }, score: { type: 'integer' } };
+    const changed = {
+      default: 'describe',
+      analyzers: {
+        describe: {},
+        reviews: {
+          ...ANALYZERS.analyzers.reviews,
+          output: {
+            name: 'review',
+            schema: {
+              type: 'object',
+              properties: cut,
+              required: ['title', 'score'],
+              additionalProperties: false,
+            },
+          },
+        },
+      },
+    };
+    const saved = process.env.MEDIA_ANALYZERS;
+    process.env.MEDIA_ANALYZERS = JSON.stringify(changed);
+    try {
+      await jest.isolateModulesAsync(async () => {
+        const restarted = await import('../../src/functions/finalizeBatch');
+        const id = await runBatch({ prefix: 'reviews/', analyzer: 'reviews', force: true }, restarted);
+        const csv = (await text(`batches/${id}/outputs.csv`))?.trimEnd().split('\n');
+        expect(csv?.[0]).toBe('title,contact,seen_at,score,reviewed,note');
+        expect(csv).toHaveLength(4);
+      });
+    } finally {
+      process.env.MEDIA_ANALYZERS = saved;
+    }
   });
 });
