@@ -13,8 +13,10 @@ export type ParsedAnalyzers =
 /**
  * Validates analyzer definitions (parsed JSON, untrusted until now) with `schema`
  * (`schemas/analyzers.schema.json`, JSON Schema 2020-12), then what a schema cannot say: `default` names a
- * defined analyzer, and every `output.schema` compiles (compiled now, once for the process). Problems are
- * reported with their JSON path, e.g. `$.analyzers.receipts.max_tokens`.
+ * defined analyzer, and every `output.schema` keeps to strict structured outputs (strictSchemaProblem: the
+ * service would refuse it for every input otherwise) and compiles (compiled now, once for the process). Problems
+ * are reported with their JSON path, e.g. `$.analyzers.receipts.max_tokens` or
+ * `$.analyzers.receipts.output.schema.required`.
  */
 export function parseAnalyzers(value: unknown, schema: Readonly<Record<string, unknown>>): ParsedAnalyzers {
   const ajv = new Ajv2020({ allErrors: false, strict: true });
