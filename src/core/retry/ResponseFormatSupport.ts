@@ -1,4 +1,5 @@
 import type { ModelResponse } from '../ports/ModelGateway';
+import { isSchemaRefusal } from './isSchemaRefusal';
 import { readErrorBody } from './modelErrorFromResponse';
 
 /** How a structured output is asked for: with its schema, or as plain JSON mode with the schema in the prompt. */
@@ -32,6 +33,7 @@ export class ResponseFormatSupport {
   learn(model: string | undefined, sent: ResponseFormatType, response: ModelResponse): boolean {
     if (sent !== 'json_schema' || (response.status !== 400 && response.status !== 422)) return false;
     const detail = readErrorBody(response.body);
+    if (isSchemaRefusal(response.status, detail)) return false;
     const message = detail.message ?? '';
     const about = detail.param === 'response_format' || ABOUT_FORMAT.test(message);
     if (!about || !NOT_SUPPORTED.test(`${detail.code ?? ''} ${message}`)) return false;

@@ -1,6 +1,7 @@
 import { MediaCompletionsError, type ErrorClass } from '../errors/MediaCompletionsError';
 import type { ModelResponse } from '../ports/ModelGateway';
 import { isRecord } from '../json/isRecord';
+import { isSchemaRefusal } from './isSchemaRefusal';
 import { sanitizeServiceMessage as sanitize } from './sanitizeServiceMessage';
 
 const MODEL_CODE = /^[A-Za-z][\w.-]{0,63}$/;
@@ -27,8 +28,6 @@ interface Rule extends Classification {
 const API_VERSION = /api[- ]?versions?/i;
 /** "API version not supported", "Model … is enabled only for api versions 2024-12-01-preview and later". */
 const NOT_SUPPORTED = /not supported|unsupported|invalid|does not exist|enabled only for/i;
-/** Azure OpenAI's 400 for a `json_schema` strict mode refuses: "Invalid schema for response_format '<name>': …". */
-const INVALID_SCHEMA = /invalid schema for response_format/i;
 /** How a model says it does not take a media kind at all (not that one file is bad). */
 const MEDIA_NOT_ACCEPTED =
   /does not (accept|support) (image|audio)|image_url is only supported by certain models|audio input is not supported/i;
@@ -101,7 +100,7 @@ const RULES: readonly Rule[] = [
   {
     // A schema strict mode refuses: the same for every input the analyzer takes (an ad-hoc schema of an HTTP
     // request is the caller's instead: see retryModelCall).
-    applies: (s, d) => s === 400 && INVALID_SCHEMA.test(d.message ?? ''),
+    applies: isSchemaRefusal,
     errorClass: 'configuration',
     code: 'output_schema_refused',
     fix:
