@@ -352,9 +352,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       await sleep(1000);
       azurite = await startAzurite({ location: options.location, blobPort, queuePort });
       azuriteRestarts += 1;
-      // Containers created less than 5 s before the kill are lost with Azurite's unsaved metadata.
+      // Containers and queues created less than 5 s before the kill are lost with Azurite's unsaved metadata;
+      // without its poison queue, the wait for put-back messages below would never end.
       await blobs.createContainerIfNotExists(input);
       await blobs.createContainerIfNotExists(output);
+      await poisonQueue.createIfNotExists();
       restartedAt = Date.now();
       log('Azurite restarted on the same ports');
     };
