@@ -1,5 +1,6 @@
 import type { BatchDeps } from './BatchDeps';
 import { updateBatchRecord } from './batchRecordStore';
+import { isEndedBatchStatus } from './isEndedBatchStatus';
 
 /**
  * Marks a batch `failed` with `error` appended to its `errors` (the Batch API's `errors.data` entries), and
@@ -17,7 +18,7 @@ export async function failBatch(
     deps.settings.outputContainer,
     id,
     (current) =>
-      current.status === 'completed' || current.status === 'failed' || current.status === 'cancelled'
+      isEndedBatchStatus(current.status)
         ? undefined
         : {
             ...current,

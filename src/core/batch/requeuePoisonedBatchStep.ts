@@ -3,14 +3,14 @@ import type { BatchDeps } from './BatchDeps';
 import type { FinalizeMessage, PlanMessage } from './BatchMessage';
 import { readBatchRecord } from './batchRecordStore';
 import { failBatch } from './failBatch';
+import { isEndedBatchStatus, type EndedBatchStatus } from './isEndedBatchStatus';
 
 /** Rounds of `maxDequeueCount` deliveries a planner or finalizer message gets after its first, before the batch fails. */
 export const MAX_BATCH_STEP_REQUEUES = 3;
 /** The first round's delay; each next one doubles it (60, 120, 240 s): long enough for storage or a deploy to recover. */
 const FIRST_REQUEUE_DELAY_SECONDS = 60;
 
-export type PoisonedStepOutcome =
-  'requeued' | 'failed' | 'already completed' | 'already failed' | 'already cancelled';
+export type PoisonedStepOutcome = 'requeued' | 'failed' | `already ${EndedBatchStatus}`;
 
 /**
  * For a planner or finalizer message the host moved to its poison queue (`<queue>-plan-poison`,
@@ -32,9 +32,7 @@ export async function requeuePoisonedBatchStep(
   if (record === undefined) {
     throw new MediaCompletionsError('batch_not_found', `Batch ${message.batchId} does not exist.`);
   }
-  if (record.status === 'completed' || record.status === 'failed' || record.status === 'cancelled') {
-    return `already ${record.status}`;
-  }
+  if (isEndedBatchStatus(record.status)) return `already ${record.status}`;
   const requeues = message.requeues ?? 0;
   const step = `${message.type === 'plan' ? 'planning' : 'finalization'} page ${message.page}`;
   if (requeues < MAX_BATCH_STEP_REQUEUES) {
